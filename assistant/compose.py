@@ -1,0 +1,152 @@
+"""The extractive composer: a short answer from looked-up rows and the best sentences, with citations.
+
+It needs no LLM. It refuses, deterministically, when nothing retrieved passes the
+relevance thresholds; an LLM composer can replace it behind the same `compose`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.answer import Answer, Citation, row_citation, section_citation
+from assistant.corpus import Corpus
+from assistant.evidence import Figure, Sentence, continuation, exact_quote, figures
+from assistant.keywords import tokenize
+from assistant.lookup import RowMatch
+from assistant.query import Query
+from index.report import TableRow
+
+MIN_SENTENCE_COVERAGE = 0.55  # share of the question's weight a sentence (with its heading) must contain
+MIN_FIGURE_COVERAGE = 0.6
+EXTRA_SENTENCE_RATIO = 0.85
+MAX_EXTRA_SENTENCES = 2
+REFUSAL = "报告中未提及相关内容。"
+
+
+@dataclass
+class Evidence:
+    rows: list[RowMatch] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+def is_relevant(sentence: Sentence) -> bool:
+    return sentence.coverage >= MIN_SENTENCE_COVERAGE
+
+
+def refusal(query: Query, corpus: Corpus) -> Answer:
+    if query.missing_scope:
+        text = f"索引中没有{query.missing_scope}的报告,报告中未提及相关内容。"
+    elif not corpus.reports:
+        text = "索引中还没有报告,请先导入年度报告。"
+    else:
+        text = REFUSAL + "可以换个说法再问,或者问问报告统计表里的数字。"
+    return Answer(text=text, found=False, question=query.text)
+
+
+class ExtractiveComposer:
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
+
+    def compose(self, query: Query, evidence: Evidence) -> Answer:
+        if query.missing_scope or not query.report_ids:
+            return refusal(query, self.corpus)
+        relevant = [s for s in evidence.sentences if is_relevant(s)]
+        best_sentence = relevant[0] if relevant else None
+        if (query.quantity or query.existence) and evidence.rows:
+            best_row = evidence.rows[0]
+            if best_sentence is None or best_row.coverage >= best_sentence.coverage - 0.15:
+                return self._indicator_answer(query, evidence.rows, relevant)
+        if best_sentence is None:
+            return refusal(query, self.corpus)
+        return self._narrative_answer(query, relevant)
+
+    def _report_name(self, report_id: str) -> str:
+        report = self.corpus.reports[report_id]
+        return f"{report.unit}{report.year or ''}年" if report.unit else report_id
+
+    def _indicator_answer(self, query: Query, rows: list[RowMatch], sentences: list[Sentence]) -> Answer:
+        best_per_report: dict[str, RowMatch] = {}
+        for match in rows:
+            best_per_report.setdefault(match.report_id, match)
+        if len(best_per_report) > 1:
+            return self._per_report_answer(query, list(best_per_report.values()))
+        stated = [rows[0]]
+        if query.existence and not query.quantity:
+            # "有人告过吗?" may be answered by several indicators of the same rank (复议 and 诉讼).
+            stated += [m for m in rows[1:3] if len(m.row.parents) == len(rows[0].row.parents)]
+        parts = [_row_sentence([m.row for m in stated], query)]
+        citations: list[Citation] = [row_citation(m.report_id, m.row) for m in stated]
+        for match in stated:
+            figure, sentence = self._narrative_figure(query, match.row, sentences, match.report_id)
+            if figure is None or sentence is None:
+                continue
+            citations.append(section_citation(sentence.report_id, sentence.heading, sentence.text))
+            parts.append(_agreement(match.row, figure, sentence))
+        return Answer(text="".join(parts), found=True, citations=citations, question=query.text)
+
+    def _per_report_answer(self, query: Query, matches: list[RowMatch]) -> Answer:
+        """Several reports in scope: one figure per report, never one number mixed from two."""
+        lines = [f"- {self._report_name(m.report_id)}:“{m.row.citation_label()}”为 {m.row.value_text()}"
+                 for m in matches]
+        return Answer(text="各报告统计表分别为:\n" + "\n".join(lines), found=True,
+                      citations=[row_citation(m.report_id, m.row) for m in matches], question=query.text)
+
+    def _narrative_figure(self, query: Query, row: TableRow, sentences: list[Sentence],
+                          report_id: str) -> tuple[Figure | None, Sentence | None]:
+        """The figure the narrative states about the same thing: its clause covers the question,
+        and of those clauses the one that says most of the row's label ("行政诉讼2起", not "行政复议1起")."""
+        label = [(t,) for t in tokenize(row.label) if len(t) > 1]
+        best: tuple[float, Figure | None, Sentence | None] = (0.0, None, None)
+        for sentence in sentences:
+            if sentence.report_id != report_id:
+                continue
+            for figure in figures(sentence.text):
+                if self.corpus.coverage(query.groups, f"{sentence.heading}\n{figure.clause}") < MIN_FIGURE_COVERAGE:
+                    continue
+                overlap = self.corpus.coverage(label, figure.clause)
+                if overlap > best[0]:
+                    best = (overlap, figure, sentence)
+        return best[1], best[2]
+
+    def _narrative_answer(self, query: Query, sentences: list[Sentence]) -> Answer:
+        best = sentences[0]
+        chosen = [best] + [s for s in sentences[1:] if s.score >= EXTRA_SENTENCE_RATIO * best.score
+                           and s.report_id == best.report_id and s.text != best.text][:MAX_EXTRA_SENTENCES]
+        chosen.sort(key=lambda s: (s.position, s.index))
+        by_section: dict[int, list[str]] = {}
+        headings: dict[int, str] = {}
+        for sentence in chosen:
+            headings[sentence.position] = sentence.heading
+            texts = by_section.setdefault(sentence.position, [])
+            for text in [sentence.text, *continuation(self.corpus, sentence)]:
+                if text not in texts:
+                    texts.append(text)
+        text = " ".join(f"据报告“{headings[p]}”:{''.join(texts)}" for p, texts in by_section.items())
+        if query.quantity:
+            clauses = [f.clause for s in chosen for f in figures(s.text)]
+            if clauses:
+                lead = max(clauses, key=lambda c: self.corpus.coverage(query.groups, c))
+                if self.corpus.coverage(query.groups, lead) > 0:
+                    text = f"{lead}。" + text
+        citations = [section_citation(best.report_id, headings[p], exact_quote(self.corpus, best.report_id, p, texts))
+                     for p, texts in by_section.items()]
+        return Answer(text=text, found=True, citations=citations, question=query.text)
+
+
+def _row_sentence(rows: list[TableRow], query: Query) -> str:
+    stated = ";".join(f"“{r.citation_label()}”" + ("一栏未填报(空白)" if r.is_blank else f"为 {r.value_text()}")
+                      for r in rows)
+    text = f"附表《{rows[0].table}》中{stated}。"
+    if all(r.is_blank for r in rows):
+        return text + "报告没有给出这个数字,不能当作 0。"
+    if query.existence and not query.quantity:
+        return ("有。" if any((r.value or 0) > 0 for r in rows) else "没有。") + text
+    return text
+
+
+def _agreement(row: TableRow, figure: Figure, sentence: Sentence) -> str:
+    """Where the narrative states the figure too: agreeing, filling a blank cell, or contradicting it."""
+    if row.value is not None and figure.value == row.value:
+        return f"正文“{sentence.heading}”也写明:“{figure.clause}”。"
+    if row.value is None:
+        return f"但正文“{sentence.heading}”写的是“{figure.clause}”:表格未填而正文给出了数字,请以原报告为准。"
+    return f"但正文“{sentence.heading}”写的是“{figure.clause}”,与统计表不一致,请以原报告为准。"

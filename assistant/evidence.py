@@ -1,0 +1,114 @@
+"""From retrieved chunks to the few sentences that answer: the postprocessor between retrieval and composition."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.corpus import Corpus
+from assistant.query import Query
+from assistant.retrieval import Hit
+from index.chunking import split_sentences
+from index.numbers import parse_number
+from index.parse_narrative import INTRO_HEADING, SIGNOFF_HEADING
+from index.report import Report
+
+TOP_CHUNKS = 10
+_FIGURE = re.compile(r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万]+)\s*(余)?\s*(人次|万元|件|条|起|次|个|人|篇|元|项|家|期|场|所|名)")
+_CLAUSE = re.compile(r"[,,;;。、::]")
+_CONTENTS_ITEM = re.compile(r"^\d+\.\S{2,40}[;;。]?$")  # "5.建议提案办理结果公开情况;": the introduction's list of sections
+_SUB_HEADING = re.compile(r"^\(?[一二三四五六七八九十]+\)|^[一二三四五六七八九十]+是|^\d+[.、]")
+
+
+@dataclass
+class Sentence:
+    report_id: str
+    heading: str
+    position: int  # section index, -1 for the introduction
+    index: int  # sentence number within the section
+    text: str
+    coverage: float  # of the question by the sentence and its heading
+    dense: float
+    score: float
+
+
+@dataclass
+class Figure:
+    clause: str
+    value: float
+    unit: str
+    approximate: bool  # "30余条"
+
+
+def section_sentences(report: Report, position: int) -> list[str]:
+    if position == -1:
+        return split_sentences(report.intro)
+    if position < len(report.sections):
+        return split_sentences(report.sections[position].text)
+    return []
+
+
+def rank_sentences(query: Query, corpus: Corpus, hits: list[Hit]) -> list[Sentence]:
+    """Sentences of the best section chunks, scored by question coverage (with the heading),
+    a little for being concise; dense similarity only breaks ties, as it barely tells an
+    answerable question from an unanswerable one with this model."""
+    sentences: list[Sentence] = []
+    section_hits = [h for h in hits if h.chunk.kind == "section"][:TOP_CHUNKS]
+    for hit in section_hits:
+        chunk = hit.chunk
+        report = corpus.reports.get(chunk.report_id)
+        if report is None:
+            continue
+        all_sentences = section_sentences(report, chunk.position)
+        for text in split_sentences(chunk.body) if chunk.heading != SIGNOFF_HEADING else [chunk.body]:
+            if chunk.heading == INTRO_HEADING and _CONTENTS_ITEM.match(text):
+                continue
+            coverage = corpus.coverage(query.groups, f"{chunk.heading}\n{text}")
+            own = corpus.coverage(query.groups, text)
+            brevity = min(1.0, 60 / max(len(text), 1))
+            index = all_sentences.index(text) if text in all_sentences else 0
+            score = 0.6 * coverage + 0.25 * own + 0.05 * brevity + 0.1 * hit.dense
+            sentences.append(Sentence(chunk.report_id, chunk.heading, chunk.position, index, text,
+                                      coverage, hit.dense, score))
+    return sorted(sentences, key=lambda s: -s.score)
+
+
+def continuation(corpus: Corpus, sentence: Sentence, limit: int = 3) -> list[str]:
+    """A sub-heading such as "(二)整改措施:" is answered by the lines under it, up to the next sub-heading."""
+    if not sentence.text.rstrip().endswith((":", ":")):
+        return []
+    report = corpus.reports[sentence.report_id]
+    following = section_sentences(report, sentence.position)[sentence.index + 1:]
+    out: list[str] = []
+    for text in following:
+        if _SUB_HEADING.match(text) and text.rstrip().endswith((":", ":")):
+            break
+        out.append(text)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def exact_quote(corpus: Corpus, report_id: str, position: int, texts: list[str]) -> str:
+    """The report's own text from the first sentence to the last, line breaks included."""
+    report = corpus.reports[report_id]
+    source = report.intro if position == -1 else (
+        report.sections[position].text if position < len(report.sections) else "")
+    start = source.find(texts[0])
+    end = source.find(texts[-1], max(start, 0))
+    if start < 0 or end < 0:
+        return texts[0]
+    return source[start:end + len(texts[-1])]
+
+
+def figures(text: str) -> list[Figure]:
+    found = []
+    for clause in _CLAUSE.split(text):
+        for match in _FIGURE.finditer(clause):
+            value = parse_number(match.group(1))
+            if value is not None:
+                found.append(Figure(clause.strip(), value, match.group(3), bool(match.group(2))))
+    return found
+
+
+def is_intro(sentence: Sentence) -> bool:
+    return sentence.heading == INTRO_HEADING

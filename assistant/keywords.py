@@ -1,0 +1,129 @@
+"""Chinese keyword handling: jieba tokens, stop words, and a small domain glossary.
+
+The glossary maps colloquial and English wording onto the report's own terms
+("打官司" → 行政诉讼, "lawsuit" → 行政诉讼): BM25 and the coverage test can only
+match words that the report actually uses.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Callable
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+_DOMAIN_WORDS = (
+    "政务微博", "政务微信", "行政复议", "行政诉讼", "依申请公开", "主动公开", "新闻发布会", "政府公报",
+    "政府网站", "规范性文件", "政策解读", "举报投诉", "培训班", "审核人", "填报人", "单位负责人",
+    "工作人员", "专职人员", "兼职人员", "当面申请", "网络申请", "信函申请", "传真申请", "整改措施",
+    "政务舆情", "昆明信息港", "党建动态", "实施方案", "予以公开", "部分公开", "不予公开", "商业企业",
+    "科研机构", "社会公益组织", "法律服务机构", "自然人", "行政许可", "行政处罚", "行政强制", "行政事业性收费",
+    "微博", "微信", "公报", "诉讼", "复议", "举报", "发布会", "培训", "审核", "填报", "经费", "舆情",
+)
+for _word in _DOMAIN_WORDS:
+    jieba.add_word(_word)
+
+STOP_WORDS = frozenset(
+    """的 了 是 在 有 和 与 及 或 等 也 都 就 被 把 对 为 以 于 之 其 该 这 那 这个 那个 这些 那些 么 吗 呢 吧 啊 呀
+    多少 几 几个 几次 几件 几条 几篇 几名 几人 几项 几起 多 少 什么 哪些 哪个 哪 怎么 怎样 如何 为什么 是否 是不是 有没有 没有
+    请问 请 问 一下 我 我们 你 你们 他 她 它 他们 想 知道 告诉 能 可以 会 要 给 让 过 着 没 不 个 名 条 件 次 篇 人
+    报告 年度 今年 全年 本年 当年 年 月 日 情况 方面 相关 具体 一共 共 总共 合计 到底 究竟 大概 大约 数量 数 总数
+    去年 前年 一年 怎么样 怎么办 做 做了 得 叫 里 中 上 下 内 去 来 说 提到 提及 写 所 谁 哪里 何 时候 一个 有人 人们 大家 还 又 再 呢 吗 嘛
+    the a an of in on at to for and or is are was were be been how many much what which who when where why
+    did do does there their this that with by from about any all number total""".split()
+)
+
+# Alternatives of the report's own words for colloquial, synonym and English wording; any one of
+# them found in a text counts as the question's word being there.
+GLOSSARY: dict[str, tuple[str, ...]] = {
+    "官司": ("行政诉讼",), "打官司": ("行政诉讼",), "起诉": ("行政诉讼",), "告": ("行政诉讼", "行政复议"),
+    "告过": ("行政诉讼", "行政复议"), "状告": ("行政诉讼",), "诉讼": ("诉讼",), "复议": ("复议",),
+    "投诉": ("举报", "投诉"), "公众号": ("政务微信",), "发布会": ("新闻发布会",),
+    "明年": ("计划", "安排", "下一步"), "下一年": ("计划", "安排", "下一步"), "打算": ("计划", "安排", "下一步"),
+    "改进": ("改进", "整改"), "毛病": ("问题", "不足"), "不足": ("问题", "不足"), "花": ("费用", "经费"),
+    "钱": ("费用", "经费"), "收费": ("费用", "收费", "收取"), "费": ("费用", "收费", "收取"),
+    "发": ("发布", "公开", "发"), "发布": ("发布", "公开"), "公布": ("公布", "公开"), "开": ("召开", "开"),
+    "办": ("办理", "举办", "办"), "人数": ("人员数", "人数"),
+    "lawsuit": ("行政诉讼",), "lawsuits": ("行政诉讼",), "litigation": ("行政诉讼",), "sued": ("行政诉讼",),
+    "court": ("行政诉讼",), "reconsideration": ("行政复议",), "appeal": ("行政复议",), "appeals": ("行政复议",),
+    "weibo": ("微博",), "microblog": ("微博",), "wechat": ("微信",), "website": ("网站",),
+    "gazette": ("政府公报",), "press": ("新闻发布会",), "conference": ("新闻发布会",), "conferences": ("新闻发布会",),
+    "application": ("申请",), "applications": ("申请",), "request": ("申请",), "requests": ("申请",),
+    "training": ("培训",), "trainings": ("培训",), "meeting": ("会议",), "meetings": ("会议",),
+    "staff": ("工作人员",), "employees": ("工作人员",), "personnel": ("工作人员",), "complaint": ("举报",),
+    "complaints": ("举报",), "fee": ("费用",), "fees": ("费用",), "budget": ("经费",), "funding": ("经费",),
+    "plan": ("计划",), "plans": ("计划",), "problem": ("问题",), "problems": ("问题",),
+    "policy": ("政策",), "interpretation": ("解读",), "disclosed": ("公开",), "published": ("公开", "发布"),
+    "reviewer": ("审核人",), "reviewed": ("审核人",), "review": ("审核",), "contact": ("联系",),
+    "phone": ("电话",), "telephone": ("电话",), "email": ("邮箱",), "address": ("地址",),
+    "statistics": ("统计",), "table": ("统计表",), "measures": ("措施",), "rectification": ("整改",),
+}
+
+_TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]")
+_COUNT_WORD = re.compile(r"^(几|多少)[个次件条篇名人项起家期场所位天]?$")
+_YEAR = re.compile(r"^(19|20)\d{2}年?$")
+
+
+def tokenize(text: str) -> list[str]:
+    """Search-mode tokens (both 政务微博 and 微博), lower-cased, without punctuation or stop words."""
+    tokens = []
+    for token in jieba.lcut_for_search(text.lower()):
+        token = token.strip()
+        if token and _TOKEN_OK.search(token) and token not in STOP_WORDS and not _COUNT_WORD.match(token):
+            tokens.append(token)
+    return tokens
+
+
+def is_year(token: str) -> bool:
+    return bool(_YEAR.match(token))
+
+
+def expand(tokens: list[str]) -> list[str]:
+    """Add the report's own words for colloquial or English tokens; English without an entry is dropped."""
+    out: list[str] = []
+    for token in tokens:
+        mapped = GLOSSARY.get(token)
+        if mapped is not None:
+            replacement = [token, *(t for term in mapped for t in tokenize(term))]
+        elif token.isascii() and token.isalpha():
+            replacement = []
+        else:
+            replacement = [token]
+        out += [t for t in replacement if t not in out]
+    return out
+
+
+def query_terms(question: str, scope_words: frozenset[str] = frozenset()) -> list[str]:
+    """Keyword-search tokens of a question: glossary-expanded, minus years and the unit's own name."""
+    return [t for t in expand(tokenize(question)) if not is_year(t) and t not in scope_words]
+
+
+def _is_word(token: str) -> bool:
+    return bool(jieba.dt.FREQ.get(token))
+
+
+def concepts(question: str, is_scope: Callable[[str], bool], known: Callable[[str], bool]) -> list[tuple[str, ...]]:
+    """What a question asks about, as groups of alternative strings to look for in a text.
+
+    Precise-mode jieba words, so that a word is matched as a substring of the
+    report's text however jieba happened to cut that text; a cut that is neither
+    a dictionary word nor found in the reports ("点有") falls back to its characters.
+    """
+    groups: list[tuple[str, ...]] = []
+    for token in jieba.lcut(question.lower()):
+        token = token.strip()
+        if (not token or not _TOKEN_OK.search(token) or token in STOP_WORDS or _COUNT_WORD.match(token)
+                or is_year(token) or is_scope(token)):
+            continue
+        if token in GLOSSARY:
+            found = [GLOSSARY[token]]
+        elif token.isascii():
+            found = []
+        elif len(token) > 1 and not _is_word(token) and not known(token):
+            found = [GLOSSARY.get(ch, (ch,)) for ch in token if ch not in STOP_WORDS]
+        else:
+            found = [(token,)]
+        groups += [g for g in found if g not in groups]
+    return groups

