@@ -12,6 +12,12 @@ from index.components import Components
 COMMANDS = (cli_ask,)
 
 
+def _service() -> AssistantService:
+    components = Components()
+    components.ensure_example_index()
+    return AssistantService(components)
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="python -m assistant", description="政府信息公开年度报告问答助手")
@@ -20,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         command.register(commands)
     args = parser.parse_args(argv)
     try:
-        return args.run(args, lambda: AssistantService(Components()))
+        return args.run(args, _service)
     except QuestionError as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return 2

@@ -1,6 +1,8 @@
 """The answering chain (LCEL): prepare the question → hybrid retrieval + indicator lookup → compose."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from langchain_core.runnables import RunnableLambda
 
 from assistant.answer import Answer
@@ -17,15 +19,23 @@ class QuestionError(ValueError):
     """A question that cannot be answered as asked: empty, too long, or about an unknown report."""
 
 
+STREAM_PIECE_CHARS = 6
+
+
 class AssistantService:
-    def __init__(self, components: Components, composer=None):
+    """`composer` turns (query, evidence) into an Answer and may also `stream` it; `rewriter` turns a
+    follow-up and its history into a standalone question. Both default to the no-LLM versions."""
+
+    def __init__(self, components: Components, composer=None, rewriter=None):
         self.components = components
         self.settings = components.settings
         self.corpus = Corpus(components.reports)
         self.retriever = HybridRetriever(corpus=self.corpus, vectors=components.vectors,
                                          embeddings=components.embeddings)
         self.composer = composer or ExtractiveComposer(self.corpus)
-        self.chain = RunnableLambda(self._prepare) | RunnableLambda(self._gather) | RunnableLambda(self._compose)
+        self.rewriter = rewriter
+        self.retrieval_chain = RunnableLambda(self._prepare) | RunnableLambda(self._gather)
+        self.chain = self.retrieval_chain | RunnableLambda(self._compose)
 
     def validate(self, question: str, report: str | None) -> str:
         question = "".join(ch for ch in (question or "") if ch.isprintable() or ch in "\n\t").strip()
@@ -41,12 +51,30 @@ class AssistantService:
         question = self.validate(question, report)
         return self.chain.invoke({"question": question, "history": list(history or []), "report": report})
 
+    def stream(self, question: str, history: list[tuple[str, str]] | None = None,
+               report: str | None = None) -> Iterator[str | Answer]:
+        """Text pieces as they are ready, then the finished Answer (its text is the pieces joined)."""
+        question = self.validate(question, report)
+        query, evidence = self.retrieval_chain.invoke(
+            {"question": question, "history": list(history or []), "report": report})
+        composer_stream = getattr(self.composer, "stream", None)
+        if composer_stream is not None:
+            yield from composer_stream(query, evidence)
+            return
+        answer = self.composer.compose(query, evidence)
+        for start in range(0, len(answer.text), STREAM_PIECE_CHARS):
+            yield answer.text[start:start + STREAM_PIECE_CHARS]
+        yield answer
+
     def refresh(self) -> None:
         """Pick up reports ingested since start-up."""
         self.corpus.refresh()
 
     def _prepare(self, inputs: dict) -> Query:
-        return prepare(inputs["question"], inputs["history"], self.corpus, inputs["report"])
+        question = inputs["question"]
+        if self.rewriter is not None and inputs["history"]:
+            question = self.rewriter(question, inputs["history"])
+        return prepare(question, inputs["history"], self.corpus, inputs["report"])
 
     def _gather(self, query: Query) -> tuple[Query, Evidence]:
         if not query.report_ids or not query.groups:

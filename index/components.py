@@ -32,3 +32,10 @@ class Components:
     @cached_property
     def ingestor(self) -> Ingestor:
         return Ingestor(self.reports, self.vectors)
+
+    def ensure_example_index(self) -> list[str]:
+        """On a fresh machine the bundled example reports are indexed at first use, so the chat
+        and the CLI answer out of the box; an index that has any report is left as it is."""
+        if self.reports.ready_ids():
+            return []
+        return [self.ingestor.add_file(path).report_id for path in sorted(self.settings.example_reports.glob("*.txt"))]

