@@ -6,16 +6,10 @@ import logging
 import sys
 
 from assistant import cli_ask
-from assistant.service import AssistantService, QuestionError
-from index.components import Components
+from assistant.build import build_service
+from assistant.service import QuestionError
 
 COMMANDS = (cli_ask,)
-
-
-def _service() -> AssistantService:
-    components = Components()
-    components.ensure_example_index()
-    return AssistantService(components)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
         command.register(commands)
     args = parser.parse_args(argv)
     try:
-        return args.run(args, _service)
+        return args.run(args, build_service)
     except QuestionError as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return 2
