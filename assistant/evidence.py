@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from assistant.corpus import Corpus
 from assistant.query import Query
 from assistant.retrieval import Hit
-from index.chunking import split_sentences
+from index.chunking import signoff_text, split_sentences
 from index.numbers import parse_number
 from index.parse_narrative import INTRO_HEADING, SIGNOFF_HEADING
 from index.report import Report
 
 TOP_CHUNKS = 10
+MAX_SUB_HEADING_CHARS = 24
 _FIGURE = re.compile(r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万]+)\s*(余)?\s*(人次|万元|件|条|起|次|个|人|篇|元|项|家|期|场|所|名)")
 _CLAUSE = re.compile(r"[,,;;。、::]")
 _CONTENTS_ITEM = re.compile(r"^\d+\.\S{2,40}[;;。]?$")  # "5.建议提案办理结果公开情况;": the introduction's list of sections
@@ -59,7 +60,7 @@ def rank_sentences(query: Query, corpus: Corpus, hits: list[Hit]) -> list[Senten
         if report is None:
             continue
         all_sentences = section_sentences(report, chunk.position)
-        for text in split_sentences(chunk.body) if chunk.heading != SIGNOFF_HEADING else [chunk.body]:
+        for text in signoff_fields(chunk.body) if chunk.heading == SIGNOFF_HEADING else split_sentences(chunk.body):
             if chunk.heading == INTRO_HEADING and _CONTENTS_ITEM.match(text):
                 continue
             coverage = corpus.coverage(query.groups, f"{chunk.heading}\n{text}")
@@ -72,15 +73,27 @@ def rank_sentences(query: Query, corpus: Corpus, hits: list[Hit]) -> list[Senten
     return sorted(sentences, key=lambda s: -s.score)
 
 
+def signoff_fields(body: str) -> list[str]:
+    """"审核人:李银霞" on its own, so that "审核人是谁?" is answered by that field, not the whole sign-off."""
+    return [field for field in re.findall(r"[^;]+;?", body) if field.strip(";")]
+
+
+def is_sub_heading(text: str) -> bool:
+    """"(二)整改措施:" or "(三)下一步工作": a line that introduces the lines under it."""
+    text = text.rstrip()
+    return text.endswith((":", ":")) or (bool(_SUB_HEADING.match(text)) and len(text) <= MAX_SUB_HEADING_CHARS
+                                          and not text.endswith(("。", ";", ";")))
+
+
 def continuation(corpus: Corpus, sentence: Sentence, limit: int = 3) -> list[str]:
-    """A sub-heading such as "(二)整改措施:" is answered by the lines under it, up to the next sub-heading."""
-    if not sentence.text.rstrip().endswith((":", ":")):
+    """A sub-heading is answered by the lines under it, up to the next sub-heading."""
+    if not is_sub_heading(sentence.text):
         return []
     report = corpus.reports[sentence.report_id]
     following = section_sentences(report, sentence.position)[sentence.index + 1:]
     out: list[str] = []
     for text in following:
-        if _SUB_HEADING.match(text) and text.rstrip().endswith((":", ":")):
+        if _SUB_HEADING.match(text) and is_sub_heading(text):
             break
         out.append(text)
         if len(out) >= limit:
@@ -92,7 +105,7 @@ def exact_quote(corpus: Corpus, report_id: str, position: int, texts: list[str])
     """The report's own text from the first sentence to the last, line breaks included."""
     report = corpus.reports[report_id]
     source = report.intro if position == -1 else (
-        report.sections[position].text if position < len(report.sections) else "")
+        report.sections[position].text if position < len(report.sections) else signoff_text(report))
     start = source.find(texts[0])
     end = source.find(texts[-1], max(start, 0))
     if start < 0 or end < 0:

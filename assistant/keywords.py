@@ -21,6 +21,7 @@ _DOMAIN_WORDS = (
     "政务舆情", "昆明信息港", "党建动态", "实施方案", "予以公开", "部分公开", "不予公开", "商业企业",
     "科研机构", "社会公益组织", "法律服务机构", "自然人", "行政许可", "行政处罚", "行政强制", "行政事业性收费",
     "微博", "微信", "公报", "诉讼", "复议", "举报", "发布会", "培训", "审核", "填报", "经费", "舆情",
+    "公众号", "微信公众号", "打官司", "填报日期", "联系电话", "电子邮箱", "查阅点", "下一步",
 )
 for _word in _DOMAIN_WORDS:
     jieba.add_word(_word)
@@ -31,8 +32,14 @@ STOP_WORDS = frozenset(
     请问 请 问 一下 我 我们 你 你们 他 她 它 他们 想 知道 告诉 能 可以 会 要 给 让 过 着 没 不 个 名 条 件 次 篇 人
     报告 年度 今年 全年 本年 当年 年 月 日 情况 方面 相关 具体 一共 共 总共 合计 到底 究竟 大概 大约 数量 数 总数
     去年 前年 一年 怎么样 怎么办 做 做了 得 叫 里 中 上 下 内 去 来 说 提到 提及 写 所 谁 哪里 何 时候 一个 有人 人们 大家 还 又 再 呢 吗 嘛
+    因为 因 由于 所以 关于 对于 有关 以及 并且 而且 但是 然后 已经 曾经 一些 哪天 哪年 哪儿 在哪 在哪里 哪位 是谁 啥 咋 什么样
+    多久 的话 这样 那样 主要 一般 分别 都有 包括 哪些是 您 咱 咱们 街道办 办事处
     the a an of in on at to for and or is are was were be been how many much what which who when where why
-    did do does there their this that with by from about any all number total""".split()
+    did do does there their this that with by from about any all number total anyone anybody someone ever
+    its it has have had been being year years annual report reports mentioned mention say says said
+    please tell me us our you your they them government office subdistrict street file filed make made get got
+    take took kind kinds type types main list give show according also other some happen happened via through
+    during within whole overall amount count times time use used using""".split()
 )
 
 # Alternatives of the report's own words for colloquial, synonym and English wording; any one of
@@ -45,7 +52,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "改进": ("改进", "整改"), "毛病": ("问题", "不足"), "不足": ("问题", "不足"), "花": ("费用", "经费"),
     "钱": ("费用", "经费"), "收费": ("费用", "收费", "收取"), "费": ("费用", "收费", "收取"),
     "发": ("发布", "公开", "发"), "发布": ("发布", "公开"), "公布": ("公布", "公开"), "开": ("召开", "开"),
-    "办": ("办理", "举办", "办"), "人数": ("人员数", "人数"), "收到": ("收到", "受理"), "受理": ("受理", "收到"),
+    "办": ("办理", "举办", "办"), "人数": ("人员数", "人数"), "收到": ("收到", "受理", "新收"), "受理": ("受理", "收到", "新收"),
     "lawsuit": ("行政诉讼",), "lawsuits": ("行政诉讼",), "litigation": ("行政诉讼",), "sued": ("行政诉讼",),
     "court": ("行政诉讼",), "reconsideration": ("行政复议",), "appeal": ("行政复议",), "appeals": ("行政复议",),
     "weibo": ("微博",), "microblog": ("微博",), "wechat": ("微信",), "website": ("网站",),
@@ -59,6 +66,25 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "reviewer": ("审核人",), "reviewed": ("审核人",), "review": ("审核",), "contact": ("联系",),
     "phone": ("电话",), "telephone": ("电话",), "email": ("邮箱",), "address": ("地址",),
     "statistics": ("统计",), "table": ("统计表",), "measures": ("措施",), "rectification": ("整改",),
+    "参加": ("参加", "接受", "参与"), "参与": ("参加", "接受", "参与"), "公众号": ("政务微信", "微信"),
+    "微信公众号": ("政务微信", "微信"), "填": ("填报",), "填写": ("填报",), "填表": ("填报",), "审": ("审核",),
+    "电话": ("电话",), "邮箱": ("邮箱",), "官网": ("网站",), "开会": ("会议",), "下一步": ("下一步", "计划"),
+    "接下来": ("计划", "安排", "下一步"), "今后": ("计划", "安排", "下一步"), "将来": ("计划", "安排", "下一步"),
+    "短板": ("问题", "不足"), "困难": ("问题", "不足", "难度"), "改善": ("改进", "整改"), "整改": ("整改", "改进"),
+    "channel": ("渠道",), "channels": ("渠道",), "information": ("信息",), "disclosure": ("公开",),
+    "public": ("公开",), "publish": ("公开", "发布"), "posted": ("发布",), "posts": ("发布",),
+    "administrative": ("行政",), "applications": ("申请",), "received": ("收到", "受理"), "receive": ("收到", "受理"),
+    "held": ("召开", "举办"), "hold": ("召开", "举办"), "trained": ("培训",), "people": ("人",),
+    "reviewers": ("审核人",), "filled": ("填报",), "head": ("负责人",), "responsible": ("负责人",),
+    "system": ("制度",), "systems": ("制度",), "rules": ("制度",), "shortcomings": ("问题", "不足"),
+    "weaknesses": ("问题", "不足"), "improve": ("改进", "整改"), "improvement": ("改进", "整改"),
+    "improvements": ("改进", "整改"), "next": ("下一步", "计划"), "future": ("计划",), "services": ("服务",),
+    "service": ("服务",), "opinion": ("舆情",), "sentiment": ("舆情",), "hotline": ("电话",), "cost": ("费用",),
+    "costs": ("费用",), "charged": ("收取", "费用"), "money": ("费用", "经费"), "spent": ("经费", "费用"),
+    "documents": ("文件",), "document": ("文件",), "normative": ("规范性文件",), "regulations": ("规章",),
+    "interviews": ("访谈",), "online": ("在线", "网络"), "consultation": ("查阅",), "reading": ("查阅",),
+    "rooms": ("查阅点",), "offices": ("机构",), "agency": ("机构",), "agencies": ("机构",), "full-time": ("专职",),
+    "part-time": ("兼职",), "mail": ("信函",), "fax": ("传真",), "person": ("当面",), "post": ("信函",),
 }
 
 _TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]")
@@ -120,7 +146,9 @@ def concepts(question: str, is_scope: Callable[[str], bool], known: Callable[[st
         if token in GLOSSARY:
             found = [GLOSSARY[token]]
         elif token.isascii():
-            found = []
+            # An English word we cannot map is still asked about: it stays a group no text contains,
+            # so a question about something the glossary does not know is refused, not half-answered.
+            found = [(token,)] if len(token) > 2 and token.isalpha() else []
         elif len(token) > 1 and not _is_word(token) and not known(token):
             found = [GLOSSARY.get(ch, (ch,)) for ch in token if ch not in STOP_WORDS]
         else:

@@ -73,9 +73,37 @@ def test_next_year_plans(service):
     assert answer.found and any(word in flat for word in ("下一步", "计划", "整改"))
 
 
+@pytest.mark.parametrize("question, value, row_word", [
+    ("因为信息公开被起诉了几次?", "2件", "行政诉讼数量"),
+    ("有人因为信息公开打官司吗?", "2件", "行政诉讼数量"),
+    ("微信公众号发了多少?", "未填报", "政务微信"),
+])
+def test_function_words_and_colloquial_names_do_not_block_a_lookup(service, question, value, row_word):
+    answer, flat = ask(service, question)
+    assert answer.found and value in flat and row_word in answer.citations[0].label
+
+
+@pytest.mark.parametrize("question, field, others", [
+    ("审核人是谁?", "李银霞", ("张忠泽", "王亚平")),
+    ("Who reviewed the statistics table?", "李银霞", ("张忠泽", "王亚平")),
+    ("谁是单位负责人?", "张忠泽", ("李银霞", "68406611")),
+])
+def test_signoff_question_gets_its_field_only(service, question, field, others):
+    answer, flat = ask(service, question)
+    assert answer.found and field in flat and not any(o in flat for o in others)
+    assert answer.citations[0].label == "统计表落款" and field in answer.citations[0].quote
+
+
+def test_sub_heading_is_answered_with_the_lines_under_it(service):
+    answer, flat = ask(service, "下一步工作是什么?")
+    assert answer.found and "继续深化公开内容" in flat
+    quotes_are_real(service, answer)
+
+
 @pytest.mark.parametrize("question", [
     "街道今年修了多少公里道路?", "辖区常住人口有多少?", "新建了几所学校?", "垃圾分类做得怎么样?",
-    "What is the unemployment rate?", "医保报销比例是多少?",
+    "What is the unemployment rate?", "医保报销比例是多少?", "How many roads were built?",
+    "What is the budget for roads?",
 ])
 def test_refuses_what_the_report_does_not_say(service, question):
     answer, flat = ask(service, question)
