@@ -5,11 +5,11 @@ import argparse
 import logging
 import sys
 
-from assistant import cli_ask
+from assistant import cli_ask, cli_audit, cli_check
 from assistant.build import build_service
 from assistant.service import QuestionError
 
-COMMANDS = (cli_ask,)
+COMMANDS = (cli_ask, cli_check, cli_audit)
 
 
 def main(argv: list[str] | None = None) -> int:

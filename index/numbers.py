@@ -45,3 +45,12 @@ def parse_number(text: str) -> float | None:
 def is_blank_cell(text: str) -> bool:
     """Empty, or a dash that stands for 'no value' ('——', '-', '/')."""
     return text.strip().strip("—-–/\\ ") == ""
+
+
+_UNIT_SCALE = {"万元": ("元", 10_000), "亿元": ("元", 100_000_000), "千元": ("元", 1000)}
+
+
+def to_base_unit(value: float, unit: str) -> tuple[float, str]:
+    """0.5 万元 → (5000, '元'), so that amounts stated in different units compare; other units are kept."""
+    base, scale = _UNIT_SCALE.get(unit, (unit, 1))
+    return value * scale, base
