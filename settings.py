@@ -31,6 +31,13 @@ class Settings:
     chroma_host: str = field(default_factory=lambda: _env("CHROMA_HOST"))
     chroma_port: int = field(default_factory=lambda: _env_int("CHROMA_PORT", 8000))
     chroma_collection: str = field(default_factory=lambda: _env("CHROMA_COLLECTION", "report_chunks"))
+    # Seconds a Chroma server may take to answer before the question gets an apology instead of hanging.
+    chroma_timeout_s: float = field(default_factory=lambda: float(_env("CHROMA_TIMEOUT_S", "30")))
+    # Reports, indicator rows and chunks: "sqlite:///relative.db" or "sqlite:////absolute.db";
+    # empty means reports.sqlite3 under data_dir. Only SQLite is supported.
+    database_url: str = field(default_factory=lambda: _env("GIA_DATABASE_URL"))
+    # A report file larger than this is refused before it is read: no real report's text comes near it.
+    max_report_mb: int = field(default_factory=lambda: _env_int("GIA_MAX_REPORT_MB", 20))
     # Optional OpenAI-compatible LLM; empty base URL means extractive answers only.
     llm_base_url: str = field(default_factory=lambda: _env("LLM_BASE_URL"))
     llm_model: str = field(default_factory=lambda: _env("LLM_MODEL"))

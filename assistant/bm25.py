@@ -1,7 +1,12 @@
-"""BM25 over jieba tokens with an inverted index, so a query touches only the postings of its terms."""
+"""BM25 over jieba tokens with an inverted index, so a query touches only the postings of its terms.
+
+Postings are in document order and a report's chunks are consecutive, so a search limited to a
+few reports reads only their stretch of each posting list, however many reports are indexed.
+"""
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter, defaultdict
 
 
@@ -11,27 +16,47 @@ class BM25Index:
         self.size = len(documents)
         self.lengths = [len(doc) for doc in documents]
         self.average = (sum(self.lengths) / self.size) if self.size else 0.0
-        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self.postings: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
         for number, doc in enumerate(documents):
             for term, count in Counter(doc).items():
-                self.postings[term].append((number, count))
+                docs, counts = self.postings[term]
+                docs.append(number)
+                counts.append(count)
+        self.postings = dict(self.postings)
 
     def idf(self, term: str) -> float:
         """Probabilistic IDF floored at a small positive value; an unseen term gets the highest weight."""
-        df = len(self.postings.get(term, ()))
+        df = len(self.postings[term][0]) if term in self.postings else 0
         return max(math.log((self.size - df + 0.5) / (df + 0.5) + 1.0), 0.01)
 
     def scores(self, terms: list[str], allowed: set[int] | None = None) -> dict[int, float]:
         scores: dict[int, float] = defaultdict(float)
+        runs = _runs(allowed) if allowed is not None else [(0, self.size - 1)]
         for term in set(terms):
+            if term not in self.postings:
+                continue
             weight = self.idf(term)
-            for number, count in self.postings.get(term, ()):
-                if allowed is not None and number not in allowed:
-                    continue
-                norm = self.k1 * (1 - self.b + self.b * self.lengths[number] / (self.average or 1))
-                scores[number] += weight * count * (self.k1 + 1) / (count + norm)
+            docs, counts = self.postings[term]
+            for low, high in runs:
+                i = bisect_left(docs, low) if low else 0
+                while i < len(docs) and docs[i] <= high:
+                    number, count = docs[i], counts[i]
+                    norm = self.k1 * (1 - self.b + self.b * self.lengths[number] / (self.average or 1))
+                    scores[number] += weight * count * (self.k1 + 1) / (count + norm)
+                    i += 1
         return dict(scores)
 
     def top(self, terms: list[str], k: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
         ranked = sorted(self.scores(terms, allowed).items(), key=lambda item: -item[1])
         return ranked[:k]
+
+
+def _runs(numbers: set[int]) -> list[tuple[int, int]]:
+    """{1, 2, 3, 7} → [(1, 3), (7, 7)]."""
+    runs: list[tuple[int, int]] = []
+    for n in sorted(numbers):
+        if runs and runs[-1][1] == n - 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs

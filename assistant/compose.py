@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.answer import Answer, Citation, row_citation, section_citation
+from assistant.compare import compare_answer
 from assistant.corpus import Corpus
 from assistant.evidence import Figure, Sentence, continuation, exact_quote, figures
 from assistant.keywords import tokenize
@@ -19,6 +20,7 @@ MIN_SENTENCE_COVERAGE = 0.55  # share of the question's weight a sentence (with 
 MIN_FIGURE_COVERAGE = 0.6
 EXTRA_SENTENCE_RATIO = 0.85
 MAX_EXTRA_SENTENCES = 2
+MAX_LISTED_CANDIDATES = 8
 REFUSAL = "报告中未提及相关内容。"
 
 
@@ -32,7 +34,19 @@ def is_relevant(sentence: Sentence) -> bool:
     return sentence.coverage >= MIN_SENTENCE_COVERAGE
 
 
+def clarification(query: Query, corpus: Corpus) -> Answer:
+    """Too many reports fit the question to answer one by one: ask which one is meant."""
+    shown = query.candidates[:MAX_LISTED_CANDIDATES]
+    listed = "\n".join(f"- {corpus.report_name(rid)}(编号 {rid})" for rid in shown)
+    more = f"\n……共 {len(query.candidates)} 份" if len(query.candidates) > len(shown) else ""
+    return Answer(text=f"索引中有 {len(query.candidates)} 份报告符合这个问题,请在问题中说明单位和年度"
+                       f"(例如“{corpus.report_name(shown[0])}……”),或者问一个比较的问题。\n{listed}{more}",
+                  found=False, question=query.text)
+
+
 def refusal(query: Query, corpus: Corpus) -> Answer:
+    if query.candidates:
+        return clarification(query, corpus)
     if query.missing_scope:
         text = f"索引中没有{query.missing_scope}的报告,报告中未提及相关内容。"
     elif not corpus.reports:
@@ -49,6 +63,8 @@ class ExtractiveComposer:
     def compose(self, query: Query, evidence: Evidence) -> Answer:
         if query.missing_scope or not query.report_ids:
             return refusal(query, self.corpus)
+        if query.compare:
+            return compare_answer(query, self.corpus, evidence.rows)
         relevant = [s for s in evidence.sentences if is_relevant(s)]
         best_sentence = relevant[0] if relevant else None
         if (query.quantity or query.existence) and evidence.rows:
@@ -59,20 +75,18 @@ class ExtractiveComposer:
             return refusal(query, self.corpus)
         return self._narrative_answer(query, relevant)
 
-    def _report_name(self, report_id: str) -> str:
-        report = self.corpus.reports[report_id]
-        return f"{report.unit}{report.year or ''}年" if report.unit else report_id
-
     def _indicator_answer(self, query: Query, rows: list[RowMatch], sentences: list[Sentence]) -> Answer:
         best_per_report: dict[str, RowMatch] = {}
         for match in rows:
             best_per_report.setdefault(match.report_id, match)
         if len(best_per_report) > 1:
-            return self._per_report_answer(query, list(best_per_report.values()))
-        stated = [rows[0]]
+            return self._per_report_answer(query, list(best_per_report.values()), rows)
+        # Cells of one row that the question does not tell apart (行政诉讼 / 未经复议直接起诉 / 总计 and
+        # 行政诉讼 / 复议后起诉 / 总计): each is stated, in table order, none picked at random or added up.
+        stated = with_siblings(rows[0], rows, query.text)
         if query.existence and not query.quantity:
             # "有人告过吗?" may be answered by several indicators of the same rank (复议 and 诉讼).
-            stated += [m for m in rows[1:3] if len(m.row.parents) == len(rows[0].row.parents)]
+            stated += [m for m in rows[1:3] if len(m.row.parents) == len(rows[0].row.parents) and m not in stated]
         parts = [_row_sentence([m.row for m in stated], query)]
         citations: list[Citation] = [row_citation(m.report_id, m.row) for m in stated]
         for match in stated:
@@ -83,12 +97,14 @@ class ExtractiveComposer:
             parts.append(_agreement(match.row, figure, sentence))
         return Answer(text="".join(parts), found=True, citations=citations, question=query.text)
 
-    def _per_report_answer(self, query: Query, matches: list[RowMatch]) -> Answer:
-        """Several reports in scope: one figure per report, never one number mixed from two."""
-        lines = [f"- {self._report_name(m.report_id)}:“{m.row.citation_label()}”为 {m.row.value_text()}"
-                 for m in matches]
+    def _per_report_answer(self, query: Query, matches: list[RowMatch], rows: list[RowMatch]) -> Answer:
+        """Several reports in scope: each report's own figures, in year order, never one number mixed from two."""
+        matches = sorted(matches, key=lambda m: (self.corpus.reports[m.report_id].year or 0, m.report_id))
+        stated = [s for m in matches for s in with_siblings(m, rows, query.text)]
+        lines = [f"- {self.corpus.report_name(m.report_id)}:“{m.row.citation_label()}”为 {m.row.value_text()}"
+                 for m in stated]
         return Answer(text="各报告统计表分别为:\n" + "\n".join(lines), found=True,
-                      citations=[row_citation(m.report_id, m.row) for m in matches], question=query.text)
+                      citations=[row_citation(m.report_id, m.row) for m in stated], question=query.text)
 
     def _narrative_figure(self, query: Query, row: TableRow, sentences: list[Sentence],
                           report_id: str) -> tuple[Figure | None, Sentence | None]:
@@ -120,7 +136,8 @@ class ExtractiveComposer:
             for text in [sentence.text, *continuation(self.corpus, sentence)]:
                 if text not in texts:
                     texts.append(text)
-        text = " ".join(f"据报告“{headings[p]}”:{''.join(texts)}" for p, texts in by_section.items())
+        source = f"{self.corpus.report_name(best.report_id)}报告" if len(query.report_ids) > 1 else "报告"
+        text = " ".join(f"据{source}“{headings[p]}”:{''.join(texts)}" for p, texts in by_section.items())
         if query.quantity:
             clauses = [f.clause for s in chosen for f in figures(s.text)]
             if clauses:
@@ -130,6 +147,21 @@ class ExtractiveComposer:
         citations = [section_citation(best.report_id, headings[p], exact_quote(self.corpus, best.report_id, p, texts))
                      for p, texts in by_section.items()]
         return Answer(text=text, found=True, citations=citations, question=query.text)
+
+
+def with_siblings(best: RowMatch, rows: list[RowMatch], question: str) -> list[RowMatch]:
+    return sorted([best, *(m for m in rows if _unnamed_sibling(best, m, question))], key=lambda m: m.position)
+
+
+def _unnamed_sibling(best: RowMatch, other: RowMatch, question: str) -> bool:
+    """Another cell of the best cell's row and leaf column whose columns differ only where the
+    question names neither (未经复议直接起诉 / 复议后起诉 for "行政诉讼总计多少件")."""
+    a, b = best.row, other.row
+    if (other.report_id != best.report_id or b.path != a.path or len(b.columns) != len(a.columns)
+            or not a.columns or b.columns[-1] != a.columns[-1] or b.columns == a.columns):
+        return False
+    differing = [c for x, y in zip(a.columns, b.columns) if x != y for c in (x, y)]
+    return not any(c in question for c in differing)
 
 
 def _row_sentence(rows: list[TableRow], query: Query) -> str:

@@ -1,30 +1,42 @@
-"""The searchable reports held in memory: their chunks, jieba tokens, BM25 and indicator rows.
+"""The searchable reports held in memory: their chunks, jieba tokens, BM25 and indicator cells.
 
 Loaded from the report store and reloaded after an ingest (`refresh`), so that
-keyword search and indicator lookup never wait on the database per question.
+keyword search and indicator lookup never wait on the database per question. With
+hundreds of reports the same template rows recur in every report, so indicator
+texts are tokenized and scored once per distinct cell (its `Signature`), and the
+document frequency of a word is counted over distinct texts.
 """
 from __future__ import annotations
 
 import math
+import re
 import threading
+from collections import Counter
 from dataclasses import dataclass
 
 from assistant.bm25 import BM25Index
 from assistant.keywords import tokenize
 from index.chunking import Chunk
-from index.report import Report
+from index.report import Report, TableRow
 from index.report_store import ReportStore
+
+Signature = tuple[str, tuple[str, ...], str, tuple[str, ...]]  # table, parents, label, columns
+_DIGITS = re.compile(r"\d")
+_GENERIC_UNIT_WORDS = frozenset(("街道", "办事处", "街道办", "人民政府", "人民", "政府", "办公室", "委员会"))
 
 
 @dataclass
 class IndexedRow:
-    """An indicator row with the texts it is matched on."""
+    """The texts a distinct cell is matched on."""
 
-    report_id: str
-    position: int
+    signature: Signature
     label: str  # label and columns
     context: str  # label, columns and parents
     label_tokens: tuple[str, ...]
+
+
+def signature(row: TableRow) -> Signature:
+    return row.table, tuple(row.parents), row.label, tuple(row.columns)
 
 
 class Corpus:
@@ -35,10 +47,15 @@ class Corpus:
         self.chunks: list[Chunk] = []
         self.chunk_number: dict[str, int] = {}
         self.by_report: dict[str, set[int]] = {}
-        self.rows: dict[str, list[IndexedRow]] = {}
+        self.signatures: dict[Signature, IndexedRow] = {}
+        self.cells: dict[Signature, list[tuple[str, int]]] = {}  # signature → (report_id, row position)
+        self.unit_words: dict[str, tuple[str, ...]] = {}  # unit → the words of its name that tell it apart
         self.bm25 = BM25Index([])
         self.texts: list[str] = []
+        self._df_texts: list[tuple[str, int]] = []
         self._df: dict[str, int] = {}
+        self._naming: dict[str, bool] = {}
+        self._scope_words: frozenset[str] = frozenset()
         self.refresh()
 
     def refresh(self) -> None:
@@ -49,30 +66,74 @@ class Corpus:
         by_report: dict[str, set[int]] = {}
         for number, chunk in enumerate(chunks):
             by_report.setdefault(chunk.report_id, set()).add(number)
-        rows = {rid: [_indexed_row(rid, n, row) for n, row in enumerate(r.table_rows)] for rid, r in reports.items()}
+        signatures: dict[Signature, IndexedRow] = {}
+        cells: dict[Signature, list[tuple[str, int]]] = {}
+        for rid, report in reports.items():
+            for position, row in enumerate(report.table_rows):
+                key = signature(row)
+                if key not in signatures:
+                    signatures[key] = _indexed_row(key)
+                cells.setdefault(key, []).append((rid, position))
+        units = {r.unit for r in reports.values() if r.unit}
+        unit_words = {u: tuple(t for t in tokenize(u) if len(t) >= 2 and t not in _GENERIC_UNIT_WORDS) for u in units}
+        texts = [c.text for c in chunks]
         bm25 = BM25Index(tokens)
         with self._lock:
-            self.reports, self.chunks, self.rows, self.bm25 = reports, chunks, rows, bm25
-            self.texts = [c.text for c in chunks]
-            self._df = {}
+            self.reports, self.chunks, self.bm25 = reports, chunks, bm25
+            self.signatures, self.cells, self.unit_words = signatures, cells, unit_words
+            self.texts = texts
+            self._df_texts = list(Counter(_DIGITS.sub("0", t) for t in texts).items())
+            self._df, self._naming = {}, {}
+            self._scope_words = frozenset(t for u in units for t in tokenize(u))
             self.chunk_number = {c.chunk_id: n for n, c in enumerate(chunks)}
             self.by_report = by_report
 
+    def report_name(self, report_id: str) -> str:
+        """'西翥街道办事处2019年': how answers name a report."""
+        report = self.reports[report_id]
+        return f"{report.unit}{report.year or ''}年" if report.unit else report_id
+
     def scope_words(self) -> frozenset[str]:
         """Keyword tokens of the indexed units' names, left out of keyword search."""
-        return frozenset(t for report in self.reports.values() for t in tokenize(report.unit))
+        return self._scope_words
 
     def is_scope(self, word: str) -> bool:
         """A word of an indexed unit's name ("西翥", "街道办") names the report, not what is asked."""
-        return any(word in report.unit for report in self.reports.values())
+        return any(word in unit for unit in self.unit_words) and self.names_units(word)
+
+    def names_units(self, word: str) -> bool:
+        """A word of unit names that the reports use mostly in those units' own reports ("西翥"),
+        unlike a word every report uses ("信息" of a 大数据信息中心)."""
+        cached = self._naming.get(word)
+        if cached is None:
+            own = sum(len(self.by_report.get(rid, ())) for rid, r in self.reports.items() if word in r.unit)
+            cached = self._naming[word] = self.document_frequency(word) <= 2 * own
+        return cached
+
+    def named_units(self, question: str) -> set[str]:
+        """The indexed units a question names: those whose naming words cover most of it
+        ("五华区教育局" names the 教育局, not also the 五华区人民政府)."""
+        found: dict[str, int] = {}
+        for unit, words in self.unit_words.items():
+            length = sum(len(w) for w in words if w in question and self.names_units(w))
+            if length:
+                found[unit] = length
+        best = max(found.values(), default=0)
+        return {unit for unit, length in found.items() if length == best}
 
     def known(self, word: str) -> bool:
         return self.document_frequency(word) > 0
 
     def document_frequency(self, word: str) -> int:
+        """Chunks containing `word`, counted over distinct texts with their digits masked: the
+        same template row in a thousand reports differs only in its value."""
         cached = self._df.get(word)
         if cached is None:
-            cached = self._df[word] = sum(1 for text in self.texts if word in text)
+            if _DIGITS.search(word):
+                cached = sum(1 for text in self.texts if word in text)
+            else:
+                cached = sum(count for text, count in self._df_texts if word in text)
+            self._df[word] = cached
         return cached
 
     def weight(self, group: tuple[str, ...]) -> float:
@@ -90,7 +151,7 @@ class Corpus:
         return sum(self.weight(g) for g in groups if any(word in text for word in g)) / total
 
 
-def _indexed_row(report_id: str, position: int, row) -> IndexedRow:
-    label = " ".join([row.label, *row.columns])
-    context = " ".join([*row.parents, label])
-    return IndexedRow(report_id, position, label, context, tuple(tokenize(label)))
+def _indexed_row(key: Signature) -> IndexedRow:
+    _, parents, label, columns = key
+    text = " ".join([label, *columns])
+    return IndexedRow(key, text, " ".join([*parents, text]), tuple(tokenize(text)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from typing import Callable
 
 import jieba
@@ -87,19 +88,28 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "part-time": ("兼职",), "mail": ("信函",), "fax": ("传真",), "person": ("当面",), "post": ("信函",),
 }
 
+_BLOCK_BREAK = re.compile(r"[^\w+#&.%\-]+")  # characters jieba never joins to a neighbour (it cuts runs of the rest)
 _TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]")
 _COUNT_WORD = re.compile(r"^(几|多少)[个次件条篇名人项起家期场所位天]?$")
 _YEAR = re.compile(r"^(19|20)\d{2}年?$")
 
 
 def tokenize(text: str) -> list[str]:
-    """Search-mode tokens (both 政务微博 and 微博), lower-cased, without punctuation or stop words."""
+    """Search-mode tokens (both 政务微博 and 微博), lower-cased, without punctuation or stop words.
+
+    jieba cuts each run between punctuation on its own, so runs are cut once and remembered:
+    a thousand reports repeat the same template rows and phrases."""
+    return [token for block in _BLOCK_BREAK.split(text.lower()) if block for token in _block_tokens(block)]
+
+
+@lru_cache(maxsize=300_000)
+def _block_tokens(block: str) -> tuple[str, ...]:
     tokens = []
-    for token in jieba.lcut_for_search(text.lower()):
+    for token in jieba.lcut_for_search(block):
         token = token.strip()
         if token and _TOKEN_OK.search(token) and token not in STOP_WORDS and not _COUNT_WORD.match(token):
             tokens.append(token)
-    return tokens
+    return tuple(tokens)
 
 
 def is_year(token: str) -> bool:

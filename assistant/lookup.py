@@ -1,10 +1,15 @@
-"""Direct indicator lookup: the table rows a quantity question asks about, scored on their labels."""
+"""Direct indicator lookup: the table cells a quantity question asks about, scored on their labels.
+
+A cell is scored once per distinct (table, row path, column path), however many reports
+have it, and then read from each report in scope: the same question over one report or a
+thousand costs about the same.
+"""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from assistant.corpus import Corpus
+from assistant.corpus import Corpus, IndexedRow, Signature, signature
 from assistant.query import Query
 from assistant.retrieval import Hit
 from index.report import TableRow
@@ -12,6 +17,9 @@ from index.report import TableRow
 MIN_ROW_COVERAGE = 0.6  # share of the question's weight the row (with its parents) must contain
 DEPTH_PENALTY = 0.03
 HEAD_BONUS = 0.1
+LEAF_BONUS = 0.08  # the question names the cell's own column ("商业企业")
+TOTAL_BONUS = 0.05  # no column named: the row's 总计 column stands for the whole row
+TOTAL_COLUMN = "总计"
 _NUMBERING = re.compile(r"^(\(?[一二三四五六七八九十\d]+[)、.]|其中[::])")
 _COUNT_SUFFIX = re.compile(r"(总次数|次数|人数|件数|数量|总数|数)$")  # among equals, the broader row ("收到申请数" before "申请信息不存在数")
 
@@ -26,31 +34,61 @@ class RowMatch:
 
 
 def lookup_rows(query: Query, corpus: Corpus, hits: list[Hit]) -> list[RowMatch]:
-    """Rows ranked by how much of the question they cover, then by how little else they say;
+    """Cells ranked by how much of the question they cover, then by how little else they say;
     a row's dense similarity only breaks ties, so a number is never taken from an unrelated row."""
-    if not query.groups:
+    if not query.groups or not query.report_ids:
         return []
     dense = {(h.chunk.report_id, h.chunk.position): h.dense for h in hits if h.chunk.kind == "table_row"}
-    matches: list[RowMatch] = []
+    scope = set(query.report_ids)
     asked = " ".join([query.text.lower(), *(word for group in query.groups for word in group)])
-    for report_id in query.report_ids:
-        report = corpus.reports.get(report_id)
-        if report is None:
+    matches: list[RowMatch] = []
+    for key, indexed in _candidates(corpus, scope):
+        scored = _score(query, corpus, indexed, asked)
+        if scored is None:
             continue
-        for indexed in corpus.rows.get(report_id, []):
-            row = report.table_rows[indexed.position]
+        coverage, score = scored
+        for report_id, position in corpus.cells[key]:
+            if report_id not in scope:
+                continue
+            row = corpus.reports[report_id].table_rows[position]
             if not row.unit and row.is_blank:
                 continue  # a group heading, not an indicator
-            coverage = corpus.coverage(query.groups, indexed.context)
-            if coverage < MIN_ROW_COVERAGE:
-                continue
-            label = corpus.coverage(query.groups, indexed.label)
-            precision = corpus.coverage([(t,) for t in indexed.label_tokens], asked)
-            similarity = dense.get((report_id, indexed.position), 0.0)
-            score = (0.55 * coverage + 0.25 * label + 0.2 * precision + 0.1 * similarity
-                     + HEAD_BONUS * counts_what_is_asked(row.label, query.groups) - DEPTH_PENALTY * len(row.parents))
-            matches.append(RowMatch(report_id, indexed.position, row, coverage, score))
-    return sorted(matches, key=lambda m: (-m.score, m.position))
+            similarity = dense.get((report_id, position), 0.0)
+            matches.append(RowMatch(report_id, position, row, coverage, score + 0.1 * similarity))
+    return sorted(matches, key=lambda m: (-m.score, m.report_id, m.position))
+
+
+def _candidates(corpus: Corpus, scope: set[str]) -> list[tuple[Signature, IndexedRow]]:
+    """Distinct cells of the reports in scope: read from the reports when they are few, else
+    every distinct cell of the index (fewer than the cells of many reports)."""
+    if len(scope) * 8 < len(corpus.reports):
+        keys = {signature(row) for rid in scope if rid in corpus.reports for row in corpus.reports[rid].table_rows}
+        return [(k, corpus.signatures[k]) for k in keys]
+    return list(corpus.signatures.items())
+
+
+def _score(query: Query, corpus: Corpus, indexed: IndexedRow, asked: str) -> tuple[float, float] | None:
+    coverage = corpus.coverage(query.groups, indexed.context)
+    if coverage < MIN_ROW_COVERAGE:
+        return None
+    _, parents, label, columns = indexed.signature
+    named = corpus.coverage(query.groups, indexed.label)
+    precision = corpus.coverage([(t,) for t in indexed.label_tokens], asked)
+    score = (0.55 * coverage + 0.25 * named + 0.2 * precision
+             + HEAD_BONUS * counts_what_is_asked(label, query.groups) - DEPTH_PENALTY * len(parents)
+             + column_bonus(list(columns), query.text))
+    return coverage, score
+
+
+def column_bonus(columns: list[str], question: str) -> float:
+    """Of one row's cells, the one whose column the question names, else its 总计 column:
+    "商业企业申请了多少件" reads 商业企业, "本年新收申请总数" reads 总计."""
+    if not columns:
+        return 0.0
+    leaf = columns[-1]
+    if leaf != TOTAL_COLUMN and leaf in question:
+        return LEAF_BONUS
+    return TOTAL_BONUS if leaf == TOTAL_COLUMN else 0.0
 
 
 def counts_what_is_asked(label: str, groups: list[tuple[str, ...]]) -> bool:

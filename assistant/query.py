@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.corpus import Corpus
-from assistant.keywords import concepts, is_year, query_terms, tokenize
+from assistant.keywords import concepts, is_year, query_terms
 from index.report import Report
 
 _QUANTITY = re.compile(r"多少|几[个次件条篇名人项起家期场天位]?|数量|数目|总数|总计|合计|how many|how much|number of|count", re.I)
@@ -13,7 +13,9 @@ _EXISTENCE = re.compile(r"有没有|是否|是不是|有人|有.{0,12}吗|any\b|
 _FOLLOW_UP_LEAD = re.compile(r"^(那么?|那个|还有|另外|然后|再问一下|and|what about|how about)\s*", re.I)
 _FOLLOW_UP_TAIL = re.compile(r"(呢|怎么样|如何|情况呢)\s*[??]?\s*$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_COMPARE = re.compile(r"对比|比较|相比|相较|排名|排行|最多|最少|最高|最低|哪个单位|哪个部门|哪家|哪一年|哪年|变化|增减")
 MAX_FOLLOW_UP_CHARS = 20
+MAX_REPORTS_PER_ANSWER = 5  # more reports in scope than this, and a question that names none asks which is meant
 
 
 @dataclass
@@ -24,7 +26,9 @@ class Query:
     report_ids: list[str] = field(default_factory=list)
     quantity: bool = False
     existence: bool = False
+    compare: bool = False  # a comparison across the reports in scope
     missing_scope: str = ""  # e.g. "2025年" when the question names a year no indexed report has
+    candidates: list[str] = field(default_factory=list)  # reports the question may mean, when it must ask
 
 
 def is_follow_up(question: str) -> bool:
@@ -52,29 +56,40 @@ def rewrite_follow_up(question: str, history: list[tuple[str, str]], corpus: Cor
 
 
 def resolve_scope(question: str, corpus: Corpus, report_id: str | None) -> tuple[list[str], str]:
-    """Reports the question is about: the one asked for, else those whose year and unit it names."""
+    """Reports the question is about: the one asked for, else those whose year and unit it names;
+    ([], what was named) when no indexed report has that year or unit."""
     if report_id:
         return [report_id], ""
-    reports: list[Report] = list(corpus.reports.values())
-    years = {int(y) for y in _YEAR.findall(question)}
+    reports: list[Report] = sorted(corpus.reports.values(), key=lambda r: (r.year or 0, r.report_id))
+    years = sorted({int(y) for y in _YEAR.findall(question)})
+    year_text = "、".join(f"{y}年" for y in years)
     if years:
-        dated = [r for r in reports if r.year in years]
-        if not dated and reports:
-            return [], "、".join(f"{y}年" for y in sorted(years))
-        reports = dated
-    named = [r for r in reports if _names_unit(question, r)]
-    return [r.report_id for r in (named or reports)], ""
+        reports = [r for r in reports if r.year in years]
+        if not reports and corpus.reports:
+            return [], year_text
+    units = corpus.named_units(question)
+    if units:
+        named = [r for r in reports if r.unit in units]
+        if not named:
+            return [], "、".join(sorted(units)) + year_text
+        reports = named
+    return [r.report_id for r in reports], ""
 
 
-def _names_unit(question: str, report: Report) -> bool:
-    distinctive = [t for t in tokenize(report.unit) if len(t) >= 2 and t not in ("街道", "办事处", "人民政府", "政府")]
-    return any(t in question for t in distinctive)
+def is_comparison(question: str, report_ids: list[str]) -> bool:
+    return len(report_ids) > 1 and bool(_COMPARE.search(question))
 
 
 def prepare(question: str, history: list[tuple[str, str]], corpus: Corpus, report_id: str | None) -> Query:
     text = rewrite_follow_up(question, history, corpus)
     report_ids, missing = resolve_scope(text, corpus, report_id)
-    terms = [t for t in query_terms(text, corpus.scope_words()) if not is_year(t)]
-    groups = concepts(text, corpus.is_scope, corpus.known)
-    return Query(text=text, terms=terms, groups=groups, report_ids=report_ids, quantity=bool(_QUANTITY.search(text)),
-                 existence=bool(_EXISTENCE.search(text)), missing_scope=missing)
+    content = _YEAR.sub(" ", text)  # a year names the report, and jieba would cut "2020年青岚" into 年青
+    terms = [t for t in query_terms(content, corpus.scope_words()) if not is_year(t)]
+    compare = is_comparison(text, report_ids)
+    groups = concepts(_COMPARE.sub(" ", content) if compare else content, corpus.is_scope, corpus.known)
+    candidates: list[str] = []
+    if not compare and len(report_ids) > MAX_REPORTS_PER_ANSWER:
+        report_ids, candidates = [], report_ids  # too many to answer one by one: ask which is meant
+    return Query(text=text, terms=terms, groups=groups, report_ids=report_ids,
+                 quantity=compare or bool(_QUANTITY.search(text)), existence=bool(_EXISTENCE.search(text)),
+                 compare=compare, missing_scope=missing, candidates=candidates)

@@ -1,6 +1,7 @@
 """The answering chain (LCEL): prepare the question → hybrid retrieval + indicator lookup → compose."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 from langchain_core.runnables import RunnableLambda
@@ -13,6 +14,9 @@ from assistant.lookup import lookup_rows
 from assistant.query import Query, prepare
 from assistant.retrieval import HybridRetriever
 from index.components import Components
+from index.vector_store import VectorStoreUnavailable
+
+log = logging.getLogger(__name__)
 
 
 class QuestionError(ValueError):
@@ -20,6 +24,7 @@ class QuestionError(ValueError):
 
 
 STREAM_PIECE_CHARS = 6
+UNAVAILABLE = "抱歉,检索服务暂时不可用,请稍后再试。"
 
 
 class AssistantService:
@@ -49,14 +54,23 @@ class AssistantService:
 
     def ask(self, question: str, history: list[tuple[str, str]] | None = None, report: str | None = None) -> Answer:
         question = self.validate(question, report)
-        return self.chain.invoke({"question": question, "history": list(history or []), "report": report})
+        try:
+            return self.chain.invoke({"question": question, "history": list(history or []), "report": report})
+        except VectorStoreUnavailable as exc:
+            return _unavailable(question, exc)
 
     def stream(self, question: str, history: list[tuple[str, str]] | None = None,
                report: str | None = None) -> Iterator[str | Answer]:
         """Text pieces as they are ready, then the finished Answer (its text is the pieces joined)."""
         question = self.validate(question, report)
-        query, evidence = self.retrieval_chain.invoke(
-            {"question": question, "history": list(history or []), "report": report})
+        try:
+            query, evidence = self.retrieval_chain.invoke(
+                {"question": question, "history": list(history or []), "report": report})
+        except VectorStoreUnavailable as exc:
+            answer = _unavailable(question, exc)
+            yield answer.text
+            yield answer
+            return
         composer_stream = getattr(self.composer, "stream", None)
         if composer_stream is not None:
             yield from composer_stream(query, evidence)
@@ -79,9 +93,17 @@ class AssistantService:
     def _gather(self, query: Query) -> tuple[Query, Evidence]:
         if not query.report_ids or not query.groups:
             return query, Evidence()
+        if query.compare:  # figures from the tables of every report in scope; no passages needed
+            return query, Evidence(rows=lookup_rows(query, self.corpus, []))
         hits = self.retriever.search(query.text, query.terms, query.report_ids)
         rows = lookup_rows(query, self.corpus, hits) if (query.quantity or query.existence) else []
         return query, Evidence(rows=rows, sentences=rank_sentences(query, self.corpus, hits))
 
     def _compose(self, gathered: tuple[Query, Evidence]) -> Answer:
         return self.composer.compose(*gathered)
+
+
+def _unavailable(question: str, exc: VectorStoreUnavailable) -> Answer:
+    """A store that is down costs one question an apology, not the app; the next call reconnects."""
+    log.warning("向量库不可用: %s", exc)
+    return Answer(UNAVAILABLE, found=False, question=question)

@@ -7,14 +7,17 @@ import sys
 from index.components import Components
 from index.ingest import parse_file
 from index.report import ReportError
+from index.report_store import StoreError
+from index.vector_store import VectorStoreUnavailable
 
 
 def _add(components: Components, paths: list[str], report_id: str | None) -> int:
     failed = 0
     parsed = []
+    max_mb = components.settings.max_report_mb
     for path in paths:
         try:
-            parsed.append(parse_file(path, report_id if len(paths) == 1 else None))
+            parsed.append(parse_file(path, report_id if len(paths) == 1 else None, max_mb))
         except ReportError as exc:
             print(f"错误: {exc}", file=sys.stderr)
             failed += 1
@@ -23,7 +26,7 @@ def _add(components: Components, paths: list[str], report_id: str | None) -> int
         for warning in result.warnings:
             print(f"警告: {warning}", file=sys.stderr)
         print(f"已导入 {result.report_id}: {result.title} — {result.sections} 个章节, "
-              f"{result.rows} 个表格行, {result.chunks} 个检索片段")
+              f"{result.rows} 个表格行, {result.chunks} 个检索片段", flush=True)
     return 1 if failed else 0
 
 
@@ -58,11 +61,15 @@ def main(argv: list[str] | None = None) -> int:
     delete.add_argument("report_id")
     args = parser.parse_args(argv)
     components = Components()
-    if args.command == "add":
-        return _add(components, args.paths, args.id)
-    if args.command == "list":
-        return _list(components)
-    return _delete(components, args.report_id)
+    try:
+        if args.command == "add":
+            return _add(components, args.paths, args.id)
+        if args.command == "list":
+            return _list(components)
+        return _delete(components, args.report_id)
+    except (StoreError, VectorStoreUnavailable) as exc:  # the index itself, not one file: stop here
+        print(f"错误: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,12 +1,15 @@
 """Swappable components built from settings: embeddings, the two stores, the ingestor."""
 from __future__ import annotations
 
+import logging
 from functools import cached_property
 
 from index.ingest import Ingestor
-from index.report_store import ReportStore
-from index.vector_store import ChunkVectorStore
+from index.report_store import ReportStore, database_path
+from index.vector_store import ChunkVectorStore, VectorStoreUnavailable
 from settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
 
 
 class Components:
@@ -23,7 +26,7 @@ class Components:
 
     @cached_property
     def reports(self) -> ReportStore:
-        return ReportStore(self.settings.db_path)
+        return ReportStore(database_path(self.settings))
 
     @cached_property
     def vectors(self) -> ChunkVectorStore:
@@ -31,11 +34,18 @@ class Components:
 
     @cached_property
     def ingestor(self) -> Ingestor:
-        return Ingestor(self.reports, self.vectors)
+        return Ingestor(self.reports, self.vectors, self.settings.max_report_mb)
 
     def ensure_example_index(self) -> list[str]:
         """On a fresh machine the bundled example reports are indexed at first use, so the chat
-        and the CLI answer out of the box; an index that has any report is left as it is."""
+        and the CLI answer out of the box; an index that has any report is left as it is. A vector
+        store that is down is logged, not raised: the app starts and apologises until it is back."""
         if self.reports.ready_ids():
             return []
-        return [self.ingestor.add_file(path).report_id for path in sorted(self.settings.example_reports.glob("*.txt"))]
+        added = []
+        try:
+            for path in sorted(self.settings.example_reports.glob("*.txt")):
+                added.append(self.ingestor.add_file(path).report_id)
+        except VectorStoreUnavailable as exc:
+            log.warning("示例报告未能导入: %s", exc)
+        return added

@@ -6,6 +6,7 @@ parses to the same indicators whether it was published as text, HTML, PDF or DOC
 """
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import zipfile
@@ -29,6 +30,9 @@ TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm"}
 SUPPORTED = ".txt .html .htm .pdf .docx"
 _ENCODINGS = ("utf-8-sig", "gb18030")
+# Notepad's "Unicode" is UTF-16 with a byte-order mark; UTF-32 marks are tested first as they start alike.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _GB_NAMES = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
 
 _MAGIC = (
@@ -51,7 +55,13 @@ _SPACES = re.compile(r"\s+")
 
 
 def decode_bytes(data: bytes, source: str) -> str:
-    """UTF-8 first, then GB18030 (a superset of GBK/GB2312, common in government files)."""
+    """UTF-8 first, then GB18030 (a superset of GBK/GB2312, common in government files); UTF-16/32 by their BOM."""
+    marked = next((encoding for bom, encoding in _BOMS if data.startswith(bom)), None)
+    if marked:
+        try:
+            return data.decode(marked)
+        except UnicodeDecodeError as exc:
+            raise ReportError(f"{source}: 文件标明是 {marked.upper()} 编码,但内容无法按它解码") from exc
     if b"\x00" in data[:4096]:
         raise ReportError(f"{source}: 不是文本文件(含二进制内容)")
     for encoding in _ENCODINGS:
@@ -374,7 +384,8 @@ _READERS: dict[str, Callable[[bytes, str], list[str]]] = {
 }
 
 
-def read_lines(path: str | Path) -> list[str]:
+def read_lines(path: str | Path, max_mb: int | None = None) -> list[str]:
+    """`max_mb` refuses a huge file before reading it: embedding its text would take hours."""
     path = Path(path)
     source = str(path)
     suffix = path.suffix.lower()
@@ -382,6 +393,9 @@ def read_lines(path: str | Path) -> list[str]:
     if reader is None:
         raise ReportError(f"{source}: 不支持的文件类型 {suffix}(支持 {SUPPORTED})")
     try:
+        size = path.stat().st_size
+        if max_mb is not None and size > max_mb * 2**20:
+            raise ReportError(f"{source}: 文件太大({size / 2**20:.1f} MB),超过上限 {max_mb} MB(GIA_MAX_REPORT_MB)")
         data = path.read_bytes()
     except OSError as exc:
         raise ReportError(f"{source}: 无法读取文件({exc.strerror or exc})") from exc

@@ -5,6 +5,7 @@ vectors are stored, so a killed ingest never leaves a half report searchable.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import sqlite3
 import time
@@ -14,6 +15,9 @@ from pathlib import Path
 
 from index.chunking import Chunk
 from index.report import Report, TableRow
+from settings import Settings
+
+_SQLITE_URL = "sqlite:///"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -44,21 +48,53 @@ class ReportSummary:
     chunks: int
 
 
+class StoreError(RuntimeError):
+    """The report database cannot be used: a bad URL, an unwritable folder, a full disk."""
+
+
+def database_path(settings: Settings) -> Path:
+    """GIA_DATABASE_URL in SQLAlchemy's SQLite form (sqlite:///relative, sqlite:////absolute), else the data folder."""
+    url = settings.database_url.strip()
+    if not url:
+        return settings.db_path
+    if not url.startswith(_SQLITE_URL) or len(url) == len(_SQLITE_URL):
+        raise StoreError(f"不支持的数据库地址 {url}: 只支持 SQLite,例如 sqlite:////srv/gia/reports.sqlite3")
+    return Path(url[len(_SQLITE_URL):])
+
+
 class ReportStore:
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"无法创建数据目录 {path.parent}: {exc.strerror or exc}") from exc
         with self._connect() as db:
             db.executescript(_SCHEMA)
 
     @contextmanager
     def _connect(self):
-        db = sqlite3.connect(self._path, timeout=30)
         try:
-            with db:
-                yield db
-        finally:
-            db.close()
+            db = sqlite3.connect(self._path, timeout=30)
+            try:
+                with db:
+                    yield db
+            finally:
+                db.close()
+        except (sqlite3.DatabaseError, OSError) as exc:  # read-only folder, full disk, not a database
+            raise StoreError(f"无法读写索引数据库 {self._path}: {exc}") from exc
+
+    @contextmanager
+    def writing(self):
+        """One ingest at a time across processes; the lock dies with its process, so a killed
+        ingest never blocks the next one."""
+        try:
+            handle = open(self._path.with_name(self._path.name + ".lock"), "a")
+        except OSError as exc:
+            raise StoreError(f"无法写入数据目录 {self._path.parent}: {exc.strerror or exc}") from exc
+        with handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
 
     def write_pending(self, report: Report, chunks: list[Chunk]) -> None:
         with self._connect() as db:
@@ -93,6 +129,10 @@ class ReportStore:
         db.execute("DELETE FROM indicators WHERE report_id = ?", (report_id,))
         db.execute("DELETE FROM chunks WHERE report_id = ?", (report_id,))
         return gone > 0
+
+    def pending_ids(self) -> list[str]:
+        with self._connect() as db:
+            return [r[0] for r in db.execute("SELECT report_id FROM reports WHERE status = 'pending'")]
 
     def ready_ids(self) -> list[str]:
         with self._connect() as db:

@@ -1,8 +1,13 @@
 """Chunks in Chroma, through LangChain: embedded on disk by default, a Chroma server when configured."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import chromadb
+import httpx
 from chromadb.config import Settings as ChromaClientSettings
+from chromadb.errors import InternalError
 from langchain_chroma import Chroma
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
@@ -10,21 +15,42 @@ from langchain_core.embeddings import Embeddings
 from index.chunking import Chunk
 from settings import Settings
 
+T = TypeVar("T")
+
+# A server that is down, restarting or dropped the connection; InternalError is what an embedded
+# store raises when it cannot write its files (a full disk).
+_UNAVAILABLE = (httpx.TransportError, ConnectionError, InternalError)
+
 
 class VectorStoreUnavailable(RuntimeError):
-    """The vector store cannot be reached (a Chroma server that is down)."""
+    """The vector store cannot be reached (a Chroma server that is down) or cannot write."""
+
+
+def describe(settings: Settings) -> str:
+    if settings.chroma_host:
+        return f"Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}"
+    return f"Chroma 数据目录 {settings.chroma_dir}"
 
 
 def make_client(settings: Settings) -> chromadb.ClientAPI:
     client_settings = ChromaClientSettings(anonymized_telemetry=False)
-    if settings.chroma_host:
-        try:
-            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=client_settings)
-        except Exception as exc:  # the client pings the server on creation
-            raise VectorStoreUnavailable(
-                f"无法连接 Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}: {exc}") from exc
-    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=client_settings)
+    try:
+        if settings.chroma_host:
+            return _http_client(settings, client_settings)
+        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=client_settings)
+    except (*_UNAVAILABLE, httpx.HTTPError, OSError, ValueError) as exc:  # chromadb: refused connection = ValueError
+        raise VectorStoreUnavailable(f"{describe(settings)}不可用: {exc}") from exc
+
+
+def _http_client(settings: Settings, client_settings: ChromaClientSettings) -> chromadb.ClientAPI:
+    """chromadb's HTTP session never times out, so a hung server would hang every question: a heartbeat
+    with a timeout comes first (the client's own ping on creation has none), then the session gets one."""
+    base = f"http://{settings.chroma_host}:{settings.chroma_port}"
+    httpx.get(f"{base}/api/v2/heartbeat", timeout=settings.chroma_timeout_s).raise_for_status()
+    client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=client_settings)
+    client._server._session.timeout = httpx.Timeout(settings.chroma_timeout_s)
+    return client
 
 
 def chunk_metadata(chunk: Chunk) -> dict:
@@ -33,7 +59,10 @@ def chunk_metadata(chunk: Chunk) -> dict:
 
 
 class ChunkVectorStore:
-    """Cosine space, so that a distance converts to a similarity the refusal threshold can read."""
+    """Cosine space, so that a distance converts to a similarity the refusal threshold can read.
+
+    Every call that fails to reach the store raises VectorStoreUnavailable and drops the client,
+    so the call after a server restart connects afresh."""
 
     def __init__(self, settings: Settings, embeddings: Embeddings):
         self._settings = settings
@@ -55,21 +84,34 @@ class ChunkVectorStore:
         """Forget the client so the next call reconnects (a restarted server)."""
         self._store = None
 
+    def _call(self, action: Callable[[Chroma], T]) -> T:
+        try:
+            return action(self.store)
+        except _UNAVAILABLE as exc:
+            self.reset_connection()
+            raise VectorStoreUnavailable(f"{describe(self._settings)}不可用: {exc}") from exc
+
+    def check(self) -> None:
+        """Raises VectorStoreUnavailable now, before a caller changes anything else."""
+        self.count()
+
     def replace_report(self, report_id: str, chunks: list[Chunk]) -> None:
+        """Delete, then upsert by chunk id: running it again after a crash leaves no duplicates."""
         self.delete_report(report_id)
         if chunks:
-            self.store.add_texts([c.text for c in chunks], [chunk_metadata(c) for c in chunks],
-                                 ids=[c.chunk_id for c in chunks])
+            self._call(lambda s: s.add_texts([c.text for c in chunks], [chunk_metadata(c) for c in chunks],
+                                             ids=[c.chunk_id for c in chunks]))
 
     def delete_report(self, report_id: str) -> None:
-        self.store.delete(where={"report": report_id})
+        self._call(lambda s: s.delete(where={"report": report_id}))
 
     def count(self, report_id: str | None = None) -> int:
         if report_id is None:
-            return self.store._collection.count()
-        return len(self.store.get(where={"report": report_id}, include=[])["ids"])
+            return self._call(lambda s: s._collection.count())
+        return len(self._call(lambda s: s.get(where={"report": report_id}, include=[]))["ids"])
 
     def search(self, query_vector: list[float], k: int, where: dict | None) -> list[tuple[Document, float]]:
         """(document, cosine similarity), best first."""
-        hits = self.store.similarity_search_by_vector_with_relevance_scores(query_vector, k=k, filter=where)
+        hits = self._call(lambda s: s.similarity_search_by_vector_with_relevance_scores(query_vector, k=k,
+                                                                                         filter=where))
         return [(doc, 1.0 - distance) for doc, distance in hits]

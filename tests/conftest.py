@@ -1,13 +1,22 @@
-"""Shared fixtures: a real index (real Chroma, the real bundled model) of the example report in a temp folder."""
+"""Shared fixtures: a real index (real Chroma, the real bundled model) of the example report in a temp folder,
+and a real Chroma server on loopback for the store tests that run against both the embedded and the server mode."""
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from langchain_core.embeddings import Embeddings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -26,6 +35,13 @@ def settings_for(data_dir: Path, **overrides) -> Settings:
     return Settings(data_dir=data_dir, **overrides)
 
 
+def components_with(settings: Settings, embeddings: Embeddings) -> Components:
+    """Components that share one loaded model instead of loading their own."""
+    built = Components(settings)
+    built.__dict__["embeddings"] = embeddings
+    return built
+
+
 @pytest.fixture(scope="session")
 def embeddings():
     from index.embeddings import load_embeddings
@@ -35,8 +51,7 @@ def embeddings():
 
 @pytest.fixture(scope="session")
 def components(tmp_path_factory, embeddings) -> Components:
-    built = Components(settings_for(tmp_path_factory.mktemp("index")))
-    built.__dict__["embeddings"] = embeddings  # one model load for the whole session
+    built = components_with(settings_for(tmp_path_factory.mktemp("index")), embeddings)
     built.ingestor.add_file(EXAMPLE)
     return built
 
@@ -50,15 +65,22 @@ def service(components):
 
 @pytest.fixture()
 def fresh_components(tmp_path, embeddings) -> Components:
-    built = Components(settings_for(tmp_path / "data"))
-    built.__dict__["embeddings"] = embeddings
-    return built
+    return components_with(settings_for(tmp_path / "data"), embeddings)
 
 
-def run_cli(args: list[str], data_dir: Path, stdin: str = "", timeout: float = 600) -> subprocess.CompletedProcess:
-    env = {**os.environ, "GIA_DATA_DIR": str(data_dir)}
+def cli_env(data_dir: Path, settings: Settings | None = None, **extra: str) -> dict[str, str]:
+    """The environment that points a subprocess at the same stores as `settings` (embedded or server)."""
+    env = {**os.environ, "GIA_DATA_DIR": str(data_dir), **extra}
+    if settings is not None and settings.chroma_host:
+        env.update(CHROMA_HOST=settings.chroma_host, CHROMA_PORT=str(settings.chroma_port),
+                   CHROMA_COLLECTION=settings.chroma_collection)
+    return env
+
+
+def run_cli(args: list[str], data_dir: Path, stdin: str = "", timeout: float = 600,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, *args], input=stdin, capture_output=True, text=True, cwd=ROOT,
-                          env=env, timeout=timeout)
+                          env=env or cli_env(data_dir), timeout=timeout)
 
 
 @pytest.fixture(scope="session")
@@ -74,3 +96,102 @@ def copy_example(tmp_path: Path, name: str = "xizhu-2018.txt") -> Path:
     target = tmp_path / name
     shutil.copy(EXAMPLE, target)
     return target
+
+
+# --- Chroma server ------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """PR_SET_PDEATHSIG: a test session killed outright takes its server with it."""
+    ctypes.CDLL(None).prctl(1, signal.SIGTERM)
+
+
+class ChromaServer:
+    """`chroma run` in a subprocess on loopback, started and stopped by its process id."""
+
+    def __init__(self, path: Path, port: int | None = None):
+        self.path = path
+        self.port = port or free_port()
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60) -> None:
+        chroma = Path(sys.executable).parent / "chroma"
+        log = open(self.path.parent / f"chroma-{self.port}.log", "ab")
+        self.process = subprocess.Popen([str(chroma), "run", "--path", str(self.path), "--host", "127.0.0.1",
+                                         "--port", str(self.port)], stdout=log, stderr=log,
+                                        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+                                        preexec_fn=_die_with_parent)
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"chroma run exited with {self.process.returncode}; see {log.name}")
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"chroma run did not answer on port {self.port} within {timeout} s")
+
+    def stop(self) -> None:
+        """SIGKILL by pid: the harshest way a server goes away."""
+        if self.process is not None and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+        self.process = None
+
+
+@pytest.fixture(scope="session")
+def chroma_port(tmp_path_factory) -> Iterator[int]:
+    """The server scripts/test.sh started for the run (CHROMA_TEST_PORT), else one for this session."""
+    if os.environ.get("CHROMA_TEST_PORT"):
+        yield int(os.environ["CHROMA_TEST_PORT"])
+        return
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server") / "db")
+    server.start()
+    yield server.port
+    server.stop()
+
+
+def server_settings(data_dir: Path, port: int, **overrides) -> Settings:
+    """A collection of its own per test, so tests sharing one server never see each other's chunks."""
+    return settings_for(data_dir, chroma_host="127.0.0.1", chroma_port=port,
+                        chroma_collection=f"test-{uuid.uuid4().hex[:12]}", **overrides)
+
+
+class MemoEmbeddings(Embeddings):
+    """The real model's vectors, each text encoded once per session: store tests ingest the same report often."""
+
+    def __init__(self, model: Embeddings):
+        self.model = model
+        self.documents: dict[str, list[float]] = {}
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        missing = [text for text in dict.fromkeys(texts) if text not in self.documents]
+        if missing:
+            self.documents.update(zip(missing, self.model.embed_documents(missing)))
+        return [self.documents[text] for text in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.model.embed_query(text)
+
+
+@pytest.fixture(scope="session")
+def memo_embeddings(embeddings) -> MemoEmbeddings:
+    return MemoEmbeddings(embeddings)
+
+
+@pytest.fixture(params=["embedded", "server"])
+def store_components(request, tmp_path, memo_embeddings) -> Components:
+    """Empty stores, once with embedded Chroma and once with a Chroma server."""
+    if request.param == "server":
+        settings = server_settings(tmp_path / "data", request.getfixturevalue("chroma_port"))
+    else:
+        settings = settings_for(tmp_path / "data")
+    return components_with(settings, memo_embeddings)
