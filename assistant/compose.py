@@ -5,6 +5,7 @@ relevance thresholds; an LLM composer can replace it behind the same `compose`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant.answer import Answer, Citation, row_citation, section_citation
@@ -22,6 +23,7 @@ EXTRA_SENTENCE_RATIO = 0.85
 MAX_EXTRA_SENTENCES = 2
 MAX_LISTED_CANDIDATES = 8
 REFUSAL = "报告中未提及相关内容。"
+_NONE = re.compile(r"无|没有|暂无|尚无|未发生|未收到")
 
 
 @dataclass
@@ -95,6 +97,12 @@ class ExtractiveComposer:
                 continue
             citations.append(section_citation(sentence.report_id, sentence.heading, sentence.text))
             parts.append(_agreement(match.row, figure, sentence))
+        if len(citations) == len(stated) and all(m.row.is_blank for m in stated):
+            # The table is silent; what the narrative says about it ("现暂无政策解读情况") is said too.
+            said = [s for s in sentences if s.report_id == stated[0].report_id]
+            if said:
+                citations.append(section_citation(said[0].report_id, said[0].heading, said[0].text))
+                parts.append(f"正文“{said[0].heading}”写道:“{said[0].text}”")
         return Answer(text="".join(parts), found=True, citations=citations, question=query.text)
 
     def _per_report_answer(self, query: Query, matches: list[RowMatch], rows: list[RowMatch]) -> Answer:
@@ -123,8 +131,17 @@ class ExtractiveComposer:
                     best = (overlap, figure, sentence)
         return best[1], best[2]
 
+    def _states_amount(self, query: Query, sentences: list[Sentence]) -> bool:
+        """A count question is answered by a figure about what it asks, a value such as a phone number,
+        or the report saying there was none."""
+        return any(_states_none(s.text) or _has_unitless_value(s.text) or any(
+            self.corpus.coverage(query.groups, f.clause) > 0 for f in figures(s.text)) for s in sentences)
+
     def _narrative_answer(self, query: Query, sentences: list[Sentence]) -> Answer:
         best = sentences[0]
+        if query.quantity and not self._states_amount(query, sentences[:1 + MAX_EXTRA_SENTENCES]):
+            # "有多少个社区?" answered by a sentence that mentions 社区 but counts nothing is a guess.
+            return refusal(query, self.corpus)
         chosen = [best] + [s for s in sentences[1:] if s.score >= EXTRA_SENTENCE_RATIO * best.score
                            and s.report_id == best.report_id and s.text != best.text][:MAX_EXTRA_SENTENCES]
         chosen.sort(key=lambda s: (s.position, s.index))
@@ -147,6 +164,15 @@ class ExtractiveComposer:
         citations = [section_citation(best.report_id, headings[p], exact_quote(self.corpus, best.report_id, p, texts))
                      for p, texts in by_section.items()]
         return Answer(text=text, found=True, citations=citations, question=query.text)
+
+
+def _states_none(text: str) -> bool:
+    return bool(_NONE.search(text))
+
+
+def _has_unitless_value(text: str) -> bool:
+    """A number that is no counted figure: "联系电话:68406611", not "16条"."""
+    return any(ch.isdigit() for ch in text) and not figures(text)
 
 
 def with_siblings(best: RowMatch, rows: list[RowMatch], question: str) -> list[RowMatch]:

@@ -20,6 +20,11 @@ HEAD_BONUS = 0.1
 LEAF_BONUS = 0.08  # the question names the cell's own column ("商业企业")
 TOTAL_BONUS = 0.05  # no column named: the row's 总计 column stands for the whole row
 TOTAL_COLUMN = "总计"
+UNIT_BONUS = 0.08
+_SAME_UNIT = {  # a measure word a question counts in → the table units that count the same thing
+    "次": ("次",), "人次": ("人次",), "人": ("人", "人次"), "名": ("人", "人次"), "位": ("人",),
+    "件": ("件", "起"), "起": ("件", "起"), "条": ("条",), "篇": ("篇", "条"), "万元": ("万元", "元"), "元": ("万元", "元"),
+}
 _NUMBERING = re.compile(r"^(\(?[一二三四五六七八九十\d]+[)、.]|其中[::])")
 _COUNT_SUFFIX = re.compile(r"(总次数|次数|人数|件数|数量|总数|数)$")  # among equals, the broader row ("收到申请数" before "申请信息不存在数")
 
@@ -54,7 +59,8 @@ def lookup_rows(query: Query, corpus: Corpus, hits: list[Hit]) -> list[RowMatch]
             if not row.unit and row.is_blank:
                 continue  # a group heading, not an indicator
             similarity = dense.get((report_id, position), 0.0)
-            matches.append(RowMatch(report_id, position, row, coverage, score + 0.1 * similarity))
+            matches.append(RowMatch(report_id, position, row, coverage,
+                                    score + 0.1 * similarity + unit_fit(row.unit, query.unit)))
     return sorted(matches, key=lambda m: (-m.score, m.report_id, m.position))
 
 
@@ -89,6 +95,15 @@ def column_bonus(columns: list[str], question: str) -> float:
     if leaf != TOTAL_COLUMN and leaf in question:
         return LEAF_BONUS
     return TOTAL_BONUS if leaf == TOTAL_COLUMN else 0.0
+
+
+def unit_fit(unit: str, asked: str) -> float:
+    """"培训有几次" reads 举办培训班数 (次), not 接受培训人员数 (人次); "几个" says little about the unit."""
+    if not asked or not unit:
+        return 0.0
+    if unit in _SAME_UNIT.get(asked, (asked,)):
+        return UNIT_BONUS
+    return -UNIT_BONUS if asked in _SAME_UNIT else 0.0
 
 
 def counts_what_is_asked(label: str, groups: list[tuple[str, ...]]) -> bool:

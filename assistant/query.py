@@ -9,10 +9,13 @@ from assistant.keywords import concepts, is_year, query_terms
 from index.report import Report
 
 _QUANTITY = re.compile(r"多少|几[个次件条篇名人项起家期场天位]?|数量|数目|总数|总计|合计|how many|how much|number of|count", re.I)
-_EXISTENCE = re.compile(r"有没有|是否|是不是|有人|有.{0,12}吗|any\b|were there|was there|did .* (have|receive)", re.I)
+_EXISTENCE = re.compile(r"有没有|是否|是不是|有人|有.{0,12}吗|\bany(one|body|thing)?\b|were there|was there|"
+                        r"did .* (have|receive)", re.I)
 _FOLLOW_UP_LEAD = re.compile(r"^(那么?|那个|还有|另外|然后|再问一下|and|what about|how about)\s*", re.I)
 _FOLLOW_UP_TAIL = re.compile(r"(呢|怎么样|如何|情况呢)\s*[??]?\s*$")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年度?|(?!\d))")  # "2018年", or "2018" in an English question
+# The measure word a count question asks in ("几次" → 次): of otherwise equal rows, the one counted in it.
+_UNIT_ASKED = re.compile(r"(?:几|多少)\s*(人次|万元|元|次|件|起|条|篇|名|位|人|个|项|场|家)")
 _COMPARE = re.compile(r"对比|比较|相比|相较|排名|排行|最多|最少|最高|最低|哪个单位|哪个部门|哪家|哪一年|哪年|变化|增减")
 MAX_FOLLOW_UP_CHARS = 20
 MAX_REPORTS_PER_ANSWER = 5  # more reports in scope than this, and a question that names none asks which is meant
@@ -28,6 +31,7 @@ class Query:
     existence: bool = False
     compare: bool = False  # a comparison across the reports in scope
     missing_scope: str = ""  # e.g. "2025年" when the question names a year no indexed report has
+    unit: str = ""  # measure word of a count question ("次" for "开了几次"), "" when it names none
     candidates: list[str] = field(default_factory=list)  # reports the question may mean, when it must ask
 
 
@@ -61,7 +65,7 @@ def resolve_scope(question: str, corpus: Corpus, report_id: str | None) -> tuple
     if report_id:
         return [report_id], ""
     reports: list[Report] = sorted(corpus.reports.values(), key=lambda r: (r.year or 0, r.report_id))
-    years = sorted({int(y) for y in _YEAR.findall(question)})
+    years = scope_years(question, corpus)
     year_text = "、".join(f"{y}年" for y in years)
     if years:
         reports = [r for r in reports if r.year in years]
@@ -76,6 +80,14 @@ def resolve_scope(question: str, corpus: Corpus, report_id: str | None) -> tuple
     return [r.report_id for r in reports], ""
 
 
+def scope_years(question: str, corpus: Corpus) -> list[int]:
+    """Years that name a report. A year no report has but the reports' text mentions ("2019年工作计划"
+    in a 2018 report) is what is asked about, not the report; one neither has names a missing report."""
+    years = sorted({int(y) for y in _YEAR.findall(question)})
+    indexed = {r.year for r in corpus.reports.values()}
+    return [y for y in years if y in indexed or not corpus.known(f"{y}年")]
+
+
 def is_comparison(question: str, report_ids: list[str]) -> bool:
     return len(report_ids) > 1 and bool(_COMPARE.search(question))
 
@@ -87,9 +99,12 @@ def prepare(question: str, history: list[tuple[str, str]], corpus: Corpus, repor
     terms = [t for t in query_terms(content, corpus.scope_words()) if not is_year(t)]
     compare = is_comparison(text, report_ids)
     groups = concepts(_COMPARE.sub(" ", content) if compare else content, corpus.is_scope, corpus.known)
+    scoping = set(scope_years(text, corpus))
+    groups += [(f"{y}年",) for y in sorted({int(y) for y in _YEAR.findall(text)} - scoping)]
+    unit = _UNIT_ASKED.search(text)
     candidates: list[str] = []
     if not compare and len(report_ids) > MAX_REPORTS_PER_ANSWER:
         report_ids, candidates = [], report_ids  # too many to answer one by one: ask which is meant
     return Query(text=text, terms=terms, groups=groups, report_ids=report_ids,
                  quantity=compare or bool(_QUANTITY.search(text)), existence=bool(_EXISTENCE.search(text)),
-                 compare=compare, missing_scope=missing, candidates=candidates)
+                 compare=compare, missing_scope=missing, candidates=candidates, unit=unit.group(1) if unit else "")

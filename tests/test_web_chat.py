@@ -1,0 +1,334 @@
+"""The web app in a real browser (Debian's Chromium through Playwright) against `python app.py` on loopback:
+the citizens' chat, its sources and side panel, feedback, bad input, phone width; then the staff pages."""
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.web_helpers import OUTPUT, STAFF_PASSWORD, STAFF_USER, AppProcess, indexed_copy, launch_chromium, write_timing
+
+EXAMPLE_ID = "xizhu-2018"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, cli_data_dir):
+    data_dir = indexed_copy(cli_data_dir, tmp_path_factory.mktemp("web-chat") / "data")
+    running = AppProcess(data_dir).start()
+    try:
+        running.wait_answering()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(app, browser):
+    """A desktop page of the chat; every request it makes is recorded to prove the app stays offline."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.requests = []
+    page.dialogs = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(app.url + "/")
+    page.wait_for_selector('textarea[data-testid="textbox"]')
+    yield page
+    context.close()
+
+
+def ask(page: Page, question: str, press_enter: bool = True):
+    """Types a question and waits until its answer is finished; returns the turn and the time to its first text."""
+    turns = page.locator("#chat-log .turn")
+    before = turns.count()
+    box = page.locator("#question textarea")
+    box.fill(question)
+    started = time.perf_counter()
+    if press_enter:
+        box.press("Enter")
+    else:
+        page.locator("#send").click()
+    turn = turns.nth(before)
+    turn.locator(".msg.bot .answer-text").filter(has_not=page.locator(".typing")).wait_for()
+    first_text = time.perf_counter() - started
+    turn.locator(".msg.bot:not(.pending)").wait_for()
+    return turn, first_text
+
+
+def test_answer_streams_with_numbered_sources_and_the_panel_shows_them(page: Page, app):
+    turn, first_text = ask(page, "微博发了多少条?")
+    write_timing("browser_first_answer_text_s", first_text)
+    expect(turn.locator(".msg.user")).to_have_text("微博发了多少条?")
+    expect(turn.locator(".answer-text")).to_contain_text("690")
+    sources = turn.locator(".src")
+    assert sources.count() >= 2
+    row_source = sources.nth(0)
+    expect(row_source.locator(".src-n")).to_have_text("[1]")
+    expect(row_source.locator(".src-label")).to_have_text("3.政务微博公开政府信息数")
+    expect(row_source.locator(".src-unit")).to_have_text("单位:条")
+    expect(row_source.locator(".src-value")).to_have_text("690 条")
+    expect(row_source.locator(".src-parents")).to_contain_text("一、主动公开情况")
+
+    row_source.click()
+    highlighted = page.locator("#source-view tr.hit")
+    expect(highlighted).to_be_visible()
+    expect(highlighted).to_contain_text("3.政务微博公开政府信息数")
+    expect(highlighted).to_contain_text("690 条")
+    expect(page.locator("#source-view table.stats")).to_contain_text("未填报")  # blank cells of the same table
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "chat-desktop-table-source.png"))
+
+    section_source = sources.filter(has_text="九、公开平台载体建设情况").first
+    section_source.click()
+    mark = page.locator("#source-view mark.hit")
+    expect(mark).to_have_text("2018年西翥街道办事处通过官方政务微博发布信息690条。")
+    expect(page.locator("#source-view .panel-heading")).to_have_text("九、公开平台载体建设情况")
+    page.screenshot(path=str(OUTPUT / "chat-desktop.png"), full_page=True)
+    outside = [url for url in page.requests if not url.startswith(app.url)]
+    assert outside == [], f"the page fetched from outside the app: {outside[:5]}"
+
+
+def test_follow_up_keeps_context_and_clear_starts_over(page: Page):
+    ask(page, "行政诉讼有几起?")
+    turn, _ = ask(page, "那行政复议呢?", press_enter=False)
+    answer = turn.locator(".answer-text")
+    expect(answer).to_contain_text("复议")
+    expect(answer).to_contain_text("1")
+    expect(answer).not_to_contain_text("诉讼数量")
+    page.locator("#clear").click()
+    expect(page.locator("#chat-log .turn")).to_have_count(0)
+    expect(page.locator("#chat-log .chat-empty")).to_be_visible()
+
+
+def test_starter_question_is_answered(page: Page):
+    page.locator("#starters button", has_text="行政诉讼有几起?").click()
+    turn = page.locator("#chat-log .turn").first
+    expect(turn.locator(".msg.bot.answer .answer-text")).to_contain_text("2")
+    expect(turn.locator(".src").first).to_be_visible()
+
+
+def test_unanswerable_question_shows_the_refusal(page: Page):
+    turn, _ = ask(page, "今天昆明的天气怎么样?")
+    bot = turn.locator(".msg.bot")
+    expect(bot).to_have_class("msg bot refusal")
+    expect(bot.locator(".badge")).to_have_text("未找到答案")
+    expect(bot.locator(".answer-text")).to_contain_text("报告中未提及相关内容")
+    expect(bot.locator(".src")).to_have_count(0)
+
+
+def test_bad_questions_never_break_the_chat(page: Page):
+    turn, _ = ask(page, "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned=2\">")
+    expect(turn.locator(".msg.user")).to_contain_text("<script>window.__pwned = 1</script>")
+    assert page.evaluate("window.__pwned") is None
+    assert page.dialogs == []
+
+    turn, _ = ask(page, "", press_enter=False)
+    expect(turn.locator(".msg.bot.notice")).to_contain_text("问题为空")
+    turn, _ = ask(page, "?!。,,,???")
+    expect(turn.locator(".msg.bot.notice")).to_contain_text("问题为空")
+    turn, _ = ask(page, "微博" * 5001)
+    expect(turn.locator(".msg.bot.notice")).to_contain_text("问题太长")
+    expect(turn.locator(".msg.user")).to_contain_text("共 10002 字")
+    turn, _ = ask(page, "\x00\x07\x1b[31m微博发了多少条?\x7f")
+    expect(turn.locator(".msg.bot.answer")).to_contain_text("690")
+    assert "Traceback" not in page.content()
+
+
+def test_feedback_is_stored_on_disk(page: Page, app):
+    turn, _ = ask(page, "政府网站公开了多少条信息?")
+    expect(turn.locator(".answer-text")).to_contain_text("未填报")
+    turn.locator(".fb[data-rating='wrong']").click()
+    comment = page.locator("#feedback-comment textarea")
+    expect(comment).to_be_visible()
+    comment.fill("我想知道网站上实际发布了多少条")
+    page.locator("#feedback-send").click()
+    expect(turn.locator(".feedback.done")).to_contain_text("有错误")
+    expect(comment).to_be_hidden()
+    records = [json.loads(line) for line in (app.data_dir / "feedback.jsonl").read_text().splitlines()]
+    record = records[-1]
+    assert record["rating"] == "wrong"
+    assert record["comment"] == "我想知道网站上实际发布了多少条"
+    assert record["question"] == "政府网站公开了多少条信息?"
+    assert "未填报" in record["answer"]
+    assert record["citations"][0]["label"] == "2.政府网站公开政府信息数"
+
+
+def test_phone_width_nothing_cut_off(app, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    try:
+        page.goto(app.url + "/")
+        page.wait_for_selector('textarea[data-testid="textbox"]')
+        turn, _ = ask(page, "微博发了多少条?")
+        expect(turn.locator(".src").first).to_be_visible()
+        page.screenshot(path=str(OUTPUT / "chat-phone.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        for selector in (".msg.user .bubble", ".msg.bot .bubble", ".src", "#question textarea", "#send"):
+            box = page.locator(selector).first.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 375, (selector, box)
+        font_px = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.answer-text')).fontSize)")
+        assert font_px >= 13
+        turn.locator(".src").first.click()
+        expect(page.locator("#source-view tr.hit")).to_be_visible()
+        page.wait_for_function("""() => {  // the panel slides in; then the highlighted row is fully on screen
+            const r = document.querySelector('#source-view tr.hit').getBoundingClientRect();
+            return r.left >= 0 && r.right <= 375 && r.top >= 0 && r.bottom <= 740; }""", timeout=5000)
+        page.screenshot(path=str(OUTPUT / "chat-phone-source.png"))
+    finally:
+        context.close()
+
+
+# --- staff -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def staff(app, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(app.url + "/staff/")
+    page.locator("input").first.wait_for()
+    inputs = page.locator("input")
+    inputs.nth(0).fill(STAFF_USER)
+    inputs.nth(1).fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Login").click()
+    expect(page.locator("#staff-report input")).to_have_value(re.compile(EXAMPLE_ID))  # filled in on load
+    yield page
+    context.close()
+
+
+def test_staff_login_refuses_a_wrong_password(app, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(app.url + "/staff/")
+        page.locator("input").first.wait_for()
+        page.locator("input").nth(0).fill(STAFF_USER)
+        page.locator("input").nth(1).fill("wrong")
+        page.get_by_role("button", name="Login").click()
+        expect(page.get_by_text("Incorrect Credentials")).to_be_visible()
+        expect(page.locator("#staff-report")).to_have_count(0)
+    finally:
+        context.close()
+
+
+def test_staff_fact_check_gives_a_verdict_per_sentence(staff: Page):
+    staff.get_by_role("tab", name="事实核查").click()
+    staff.locator("#check-text textarea").fill("2018年西翥街道办事处通过政务微博发布信息690条。全年行政诉讼5起。")
+    staff.locator("#check-run").click()
+    checks = staff.locator("#check-result li.check")
+    expect(checks).to_have_count(2)
+    expect(checks.nth(0).locator(".verdict")).to_have_text("相符")
+    expect(checks.nth(0).locator(".evidence")).to_contain_text("690")
+    expect(checks.nth(1).locator(".verdict")).to_have_text("不符")
+    expect(checks.nth(1).locator(".evidence")).to_contain_text("2")
+
+
+def test_staff_indicator_browser_searches_and_shows_blanks(staff: Page):
+    staff.get_by_role("tab", name="指标浏览").click()
+    table = staff.locator("#indicator-table")
+    staff.locator("#indicator-query textarea").fill("微博")
+    expect(table).to_contain_text("3.政务微博公开政府信息数")
+    expect(table).to_contain_text("690 条")
+    expect(table).not_to_contain_text("行政复议")
+    staff.locator("#indicator-query textarea").fill("政府网站公开")
+    expect(table).to_contain_text("未填报")
+
+
+def test_staff_audit_lists_findings(staff: Page):
+    staff.get_by_role("tab", name="审核").click()
+    staff.locator("#audit-run").click()
+    result = staff.locator("#audit-result")
+    mismatch = result.locator("li.check", has=staff.locator(".verdict.bad"), has_text="3.政务微博公开政府信息数")
+    expect(mismatch.first).to_contain_text("690")
+    expect(result.locator(".verdict", has_text="需人工复核").first).to_be_visible()
+    staff.screenshot(path=str(OUTPUT / "staff-audit.png"), full_page=True)
+
+
+def choose_file(staff: Page, path) -> None:
+    clear = staff.locator("#report-upload button[aria-label='Clear']")
+    if clear.count():
+        clear.click()
+    staff.locator("#report-upload input[type=file]").set_input_files(str(path))
+
+
+def test_staff_uploads_the_example_again_and_a_bad_file_is_refused(staff: Page, tmp_path):
+    from tests.conftest import EXAMPLE
+
+    staff.get_by_role("tab", name="报告管理").click()
+    choose_file(staff, EXAMPLE)
+    staff.locator("#report-add").click()
+    status = staff.locator("#report-status")
+    expect(status).to_contain_text(f"已导入 {EXAMPLE_ID}", timeout=120_000)
+    expect(staff.locator("#report-table")).to_contain_text(EXAMPLE_ID)
+
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"this is not a pdf at all")
+    expect(staff.locator("#report-upload .file-preview")).to_have_count(0)  # cleared after a good import
+    choose_file(staff, bad)
+    staff.locator("#report-add").click()
+    expect(status).to_contain_text("无法导入", timeout=60_000)
+    expect(status).to_contain_text("broken.pdf")
+
+
+def test_staff_sees_and_downloads_feedback(staff: Page, app, page: Page):
+    turn, _ = ask(page, "行政诉讼有几起?")
+    turn.locator(".fb[data-rating='helpful']").click()
+    page.locator("#feedback-send").click()
+    expect(turn.locator(".feedback.done")).to_be_visible()
+
+    staff.get_by_role("tab", name="事实核查").click()
+    staff.get_by_role("tab", name="用户反馈").click()
+    expect(staff.locator("#feedback-table")).to_contain_text("行政诉讼有几起?")
+    with staff.expect_download() as download:
+        staff.locator("#feedback-download").click()
+    lines = open(download.value.path(), encoding="utf-8").read().splitlines()
+    assert any(json.loads(line)["question"] == "行政诉讼有几起?" for line in lines)
+
+
+def test_staff_adds_and_deletes_a_second_report_and_the_chat_offers_a_picker(staff: Page, app, browser, tmp_path):
+    from tests.conftest import copy_example
+
+    second = copy_example(tmp_path, "xizhu-2018-copy.txt")
+    staff.get_by_role("tab", name="报告管理").click()
+    choose_file(staff, second)
+    staff.locator("#report-add").click()
+    expect(staff.locator("#report-status")).to_contain_text("已导入 xizhu-2018-copy", timeout=120_000)
+
+    context = browser.new_context()
+    citizen = context.new_page()
+    try:
+        citizen.goto(app.url + "/")
+        picker = citizen.locator("#report-picker")
+        expect(picker).to_be_visible()
+        expect(picker.locator("input")).to_have_value("全部报告")
+        turn, _ = ask(citizen, "行政诉讼有几起?")
+        expect(turn.locator(".answer-text")).to_contain_text("各报告")
+        expect(turn.locator(".src")).to_have_count(2)
+    finally:
+        context.close()
+
+    staff.locator("#report-delete-id input").fill("xizhu-2018-copy")
+    staff.locator("#report-delete-id ul li", has_text="xizhu-2018-copy").first.click()
+    staff.get_by_label("确认删除").check()
+    staff.get_by_role("button", name="删除").click()
+    expect(staff.locator("#report-status")).to_contain_text("已删除报告 xizhu-2018-copy")
+    expect(staff.locator("#report-table")).not_to_contain_text("xizhu-2018-copy")
+    page = browser.new_page()
+    try:
+        page.goto(app.url + "/")
+        page.wait_for_selector('textarea[data-testid="textbox"]')
+        expect(page.locator("#report-picker")).to_be_hidden()
+    finally:
+        page.close()

@@ -1,0 +1,1 @@
+"""The Gradio web app: the citizens' chat at `/`, the staff pages at `/staff/` behind a login."""

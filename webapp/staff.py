@@ -1,0 +1,237 @@
+"""The staff pages: fact check, indicator browser, audit, adding and deleting reports, citizens' feedback.
+
+Mounted behind Gradio's login (see webapp.server); every handler also checks the
+session's user itself, so no staff function answers an anonymous call.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import shutil
+import tempfile
+from html import escape
+from pathlib import Path
+
+import gradio as gr
+
+from assistant.audit import audit_report
+from assistant.fact_check import FactChecker
+from assistant.service import QuestionError
+from index.report import ReportError
+from settings import Settings
+from webapp.auth import require_staff
+from webapp.conversation import citation_dict
+from webapp.feedback import FeedbackStore
+from webapp.loader import ServiceLoader, ServiceNotReady
+from webapp.render import RATINGS, citation_list
+from webapp.uploads import ALLOWED_SUFFIXES, UploadError, store_upload
+
+log = logging.getLogger(__name__)
+
+MAX_CHECK_CHARS = 20_000
+VERDICTS = {"supported": ("相符", "ok"), "contradicted": ("不符", "bad"), "not_found": ("报告未提及", "unknown")}
+SEVERITIES = {"mismatch": ("不一致", "bad"), "needs_review": ("需人工复核", "unknown")}
+INDICATOR_HEADERS = ["指标", "上级", "栏目", "单位", "数值"]
+FEEDBACK_HEADERS = ["时间", "评价", "问题", "回答", "补充说明"]
+REPORT_HEADERS = ["编号", "标题", "年度", "章节", "统计行", "片段"]
+APOLOGY = "抱歉,操作没有完成,错误已记录。请稍后再试。"
+
+
+def _notice(text: str, kind: str = "info") -> str:
+    return f'<div class="notice {kind}">{escape(text)}</div>'
+
+
+def render_checks(checks) -> str:
+    if not checks:
+        return _notice("没有找到可核查的句子。")
+    items = []
+    for check in checks:
+        label, kind = VERDICTS.get(check.verdict, (check.verdict, "unknown"))
+        items.append(f'<li class="check {kind}"><span class="verdict {kind}">{label}</span>'
+                     f'<div class="claim">{escape(check.claim)}</div>'
+                     f'<div class="why">{escape(check.explanation)}</div>'
+                     f"{citation_list([citation_dict(c) for c in check.citations])}</li>")
+    return f'<ol class="checks">{"".join(items)}</ol>'
+
+
+def render_findings(findings) -> str:
+    if not findings:
+        return _notice("未发现正文与统计表不一致之处。", "ok")
+    items = []
+    for finding in findings:
+        label, kind = SEVERITIES.get(finding.severity, (finding.severity, "unknown"))
+        items.append(f'<li class="check {kind}"><span class="verdict {kind}">{label}</span>'
+                     f'<div class="why">{escape(finding.explanation)}</div>'
+                     f"{citation_list([citation_dict(c) for c in finding.citations])}</li>")
+    return f'<ol class="checks findings">{"".join(items)}</ol>'
+
+
+def build_staff(loader: ServiceLoader, feedback: FeedbackStore, settings: Settings) -> gr.Blocks:
+    uploads_dir = settings.data_dir / "uploads"
+
+    def report_choices() -> list[tuple[str, str]]:
+        service = loader.get()
+        return [(f"{r.title or rid}({rid})", rid) for rid, r in service.corpus.reports.items()]
+
+    def picker_update(value: str | None = None):
+        choices = report_choices()
+        ids = [rid for _, rid in choices]
+        return gr.Dropdown(choices=choices, value=value if value in ids else (ids[0] if ids else None))
+
+    def selected(report_id: str | None):
+        report = loader.get().corpus.reports.get(report_id or "")
+        if report is None:
+            raise gr.Error("请先选择一份报告。")
+        return report
+
+    def guarded(fn):
+        """A Gradio message passes through; anything else is logged and apologised for, never shown raw.
+        (functools.wraps keeps the signature, so Gradio still passes the handler its gr.Request.)"""
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except gr.Error:
+                raise
+            except ServiceNotReady as error:
+                raise gr.Error(str(error)) from None
+            except Exception:
+                log.exception("staff action %s failed", fn.__name__)
+                raise gr.Error(APOLOGY) from None
+        return run
+
+    @guarded
+    def fact_check(text: str, report_id: str, request: gr.Request):
+        require_staff(request)
+        text = (text or "").strip()
+        if not text:
+            return _notice("请先粘贴要核查的段落。", "unknown")
+        if len(text) > MAX_CHECK_CHARS:
+            return _notice(f"段落太长({len(text)} 字),请控制在 {MAX_CHECK_CHARS} 字以内。", "unknown")
+        selected(report_id)
+        try:
+            return render_checks(FactChecker(loader.get()).check_text(text, report=report_id))
+        except QuestionError as error:
+            return _notice(str(error), "unknown")
+
+    @guarded
+    def indicators(report_id: str, query: str, request: gr.Request):
+        require_staff(request)
+        report = loader.get().corpus.reports.get(report_id or "")
+        if report is None:  # no report picked yet (the picker fills in on load)
+            return []
+        words = (query or "").split()
+        rows = []
+        for row in report.table_rows:
+            cells = [row.label, " › ".join(row.parents), " / ".join(row.columns), row.unit,
+                     "" if (row.is_blank and not row.unit) else row.value_text()]
+            if all(any(word in cell for cell in cells) for word in words):
+                rows.append(cells)
+        return rows
+
+    @guarded
+    def audit(report_id: str, request: gr.Request):
+        require_staff(request)
+        return render_findings(audit_report(selected(report_id)))
+
+    def report_table() -> list[list]:
+        return [[s.report_id, s.title, s.year or "", s.sections, s.rows, s.chunks]
+                for s in loader.get().components.reports.summaries() if s.status == "ready"]
+
+    @guarded
+    def add_report(upload_path: str | None, request: gr.Request):
+        require_staff(request)
+        if not upload_path:
+            return _notice("请先选择文件。", "unknown"), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        service = loader.get()
+        try:
+            stored = store_upload(Path(upload_path), Path(upload_path).name, uploads_dir, settings.max_upload_mb)
+            result = service.components.ingestor.add_file(stored)
+        except (UploadError, ReportError) as error:
+            return _notice(f"无法导入:{error}", "bad"), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        service.refresh()
+        message = (f"已导入 {result.report_id}:{result.title},{result.sections} 个章节,"
+                   f"{result.rows} 个统计行,{result.chunks} 个检索片段。")
+        if result.warnings:
+            message += " 注意:" + ";".join(result.warnings)
+        return (_notice(message, "ok"), report_table(), picker_update(result.report_id),
+                gr.Dropdown(choices=[rid for _, rid in report_choices()], value=None), None)
+
+    @guarded
+    def delete_report(report_id: str | None, confirmed: bool, current: str | None, request: gr.Request):
+        require_staff(request)
+        if not report_id:
+            return _notice("请选择要删除的报告。", "unknown"), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        if not confirmed:
+            return _notice("请先勾选“确认删除”。", "unknown"), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        service = loader.get()
+        service.components.ingestor.delete(report_id)
+        service.refresh()
+        return (_notice(f"已删除报告 {report_id}。", "ok"), report_table(), picker_update(current),
+                gr.Dropdown(choices=[rid for _, rid in report_choices()], value=None), False)
+
+    @guarded
+    def feedback_view(request: gr.Request):
+        require_staff(request)
+        records = feedback.all()
+        rows = [[r["time"], RATINGS.get(r["rating"], r["rating"]), r["question"], r["answer"], r["comment"]]
+                for r in reversed(records)]
+        download = None
+        if records:
+            folder = Path(tempfile.mkdtemp(prefix="gia-feedback-"))
+            download = shutil.copy(feedback.path, folder / "feedback.jsonl")
+        return rows, gr.DownloadButton(value=download, interactive=download is not None), \
+            f"共 {len(records)} 条反馈(最新在前)。"
+
+    @guarded
+    def on_load(request: gr.Request):
+        require_staff(request)
+        ids = [rid for _, rid in report_choices()]
+        return picker_update(), report_table(), gr.Dropdown(choices=ids, value=None)
+
+    with gr.Blocks(title="工作人员 · 政府信息公开年报", analytics_enabled=False) as demo:
+        gr.HTML('<header class="site-header"><h1>工作人员</h1><p>事实核查、指标、审核、报告管理和用户反馈。'
+                '<a href="logout">退出登录</a></p></header>')
+        report = gr.Dropdown([], label="报告", elem_id="staff-report")
+        with gr.Tabs():
+            with gr.Tab("事实核查", id="check"):
+                claim_text = gr.Textbox(label="待核查的段落", lines=6, max_length=MAX_CHECK_CHARS, elem_id="check-text",
+                                        placeholder="粘贴一段关于该报告的文字,逐句核对报告原文和统计表。")
+                check_button = gr.Button("核查", variant="primary", elem_id="check-run")
+                check_result = gr.HTML(elem_id="check-result")
+            with gr.Tab("指标浏览", id="indicators"):
+                indicator_query = gr.Textbox(label="搜索指标", placeholder="例如:复议、微博、申请",
+                                             elem_id="indicator-query")
+                indicator_table = gr.Dataframe(headers=INDICATOR_HEADERS, interactive=False, wrap=True,
+                                               elem_id="indicator-table")
+            with gr.Tab("审核", id="audit"):
+                audit_button = gr.Button("审核所选报告", variant="primary", elem_id="audit-run")
+                audit_result = gr.HTML(elem_id="audit-result")
+            with gr.Tab("报告管理", id="reports"):
+                reports = gr.Dataframe(headers=REPORT_HEADERS, interactive=False, elem_id="report-table")
+                upload = gr.File(label=f"上传报告({' '.join(ALLOWED_SUFFIXES)},不超过 {settings.max_upload_mb} MB)",
+                                 file_types=list(ALLOWED_SUFFIXES), type="filepath", elem_id="report-upload")
+                add_button = gr.Button("导入", variant="primary", elem_id="report-add")
+                with gr.Row():
+                    doomed = gr.Dropdown([], label="删除报告", elem_id="report-delete-id")
+                    confirm = gr.Checkbox(label="确认删除", value=False)
+                    delete_button = gr.Button("删除", variant="stop")
+                report_status = gr.HTML(elem_id="report-status")
+            with gr.Tab("用户反馈", id="feedback") as feedback_tab:
+                feedback_summary = gr.Markdown()
+                download = gr.DownloadButton("下载全部反馈(JSONL)", interactive=False, elem_id="feedback-download")
+                feedback_table = gr.Dataframe(headers=FEEDBACK_HEADERS, interactive=False, wrap=True,
+                                              elem_id="feedback-table")
+
+        private = dict(api_visibility="private")
+        check_button.click(fact_check, [claim_text, report], check_result, **private)
+        indicator_inputs = [report, indicator_query]
+        indicator_query.change(indicators, indicator_inputs, indicator_table, **private)
+        report.change(indicators, indicator_inputs, indicator_table, **private)
+        audit_button.click(audit, report, audit_result, **private)
+        add_button.click(add_report, [upload], [report_status, reports, report, doomed, upload], **private)
+        delete_button.click(delete_report, [doomed, confirm, report],
+                            [report_status, reports, report, doomed, confirm], **private)
+        feedback_tab.select(feedback_view, None, [feedback_table, download, feedback_summary], **private)
+        demo.load(on_load, None, [report, reports, doomed], **private)
+    return demo
