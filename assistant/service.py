@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Iterator
 
 from langchain_core.runnables import RunnableLambda
@@ -44,7 +45,7 @@ class AssistantService:
 
     def validate(self, question: str, report: str | None) -> str:
         question = "".join(ch for ch in (question or "") if ch.isprintable() or ch in "\n\t").strip()
-        if not question.strip(" ??!!。,,.;;"):
+        if not any(unicodedata.category(ch)[0] in "LN" for ch in question):  # only punctuation or symbols
             raise QuestionError("问题为空,请输入一个问题。")
         if len(question) >= self.settings.max_question_chars:
             raise QuestionError(f"问题太长({len(question)} 字),请控制在 {self.settings.max_question_chars} 字以内。")
@@ -85,10 +86,12 @@ class AssistantService:
         self.corpus.refresh()
 
     def _prepare(self, inputs: dict) -> Query:
-        question = inputs["question"]
-        if self.rewriter is not None and inputs["history"]:
-            question = self.rewriter(question, inputs["history"])
-        return prepare(question, inputs["history"], self.corpus, inputs["report"])
+        question, history = inputs["question"], inputs["history"]
+        if self.rewriter is not None and history:
+            rewritten = self.rewriter(question, history)
+            if rewritten != question:  # already standalone: the rule-based rewrite must not apply on top
+                question, history = rewritten, []
+        return prepare(question, history, self.corpus, inputs["report"])
 
     def _gather(self, query: Query) -> tuple[Query, Evidence]:
         if not query.report_ids or not query.groups:

@@ -127,7 +127,8 @@ def test_follow_up_without_history_is_a_plain_question(service):
     assert answer.found and any("诉讼" in c.label or "诉讼" in c.quote for c in answer.citations)
 
 
-@pytest.mark.parametrize("question, error", [("", "为空"), ("??!!", "为空"), ("问" * 10_000, "太长")])
+@pytest.mark.parametrize("question, error", [
+    ("", "为空"), ("??!!", "为空"), ("……——《》【】", "为空"), ("问" * 10_000, "太长")])
 def test_bad_questions(service, question, error):
     with pytest.raises(QuestionError, match=error):
         service.ask(question)
@@ -136,3 +137,42 @@ def test_bad_questions(service, question, error):
 def test_unknown_report(service):
     with pytest.raises(QuestionError, match="未知的报告"):
         service.ask("微博发了多少条?", report="nope-2099")
+
+
+@pytest.mark.parametrize("question, label, value", [
+    ("关于信息公开的培训有几次?", "举办各类培训班数", "5次"),
+    ("接受培训的有多少人次?", "接受培训人员数", "96人次"),
+])
+def test_count_question_reads_the_row_counted_in_its_unit(service, question, label, value):
+    answer, flat = ask(service, question)
+    assert label in answer.citations[0].label and value in flat
+
+
+def test_blank_cell_also_cites_what_the_narrative_says(service):
+    answer, flat = ask(service, "有没有政策解读?")
+    assert "未填报" in flat and "现暂无政策解读情况" in flat
+    assert [c.kind for c in answer.citations] == ["table_row", "section"]
+    assert answer.citations[1].label.startswith("五、")
+    quotes_are_real(service, answer)
+
+
+def test_english_any_question_is_an_existence_lookup(service):
+    answer, flat = ask(service, "Did anyone file a complaint?")
+    assert answer.citations[0].label == "六、举报投诉数量" and "未填报" in flat and "举报0起" in flat
+
+
+def test_count_question_without_a_figure_about_it_is_refused(service):
+    """Sentences mention 社区, none counts them: naming them would be a guess."""
+    answer, flat = ask(service, "西翥街道有多少个社区?")
+    assert not answer.found and "未提及" in flat and answer.citations == []
+
+
+def test_value_question_is_not_mistaken_for_a_count(service):
+    answer, flat = ask(service, "报告的联系电话是多少?")
+    assert answer.found and "68406611" in flat
+
+
+@pytest.mark.parametrize("question", ["2019年有什么工作计划?", "What is the plan for 2019?"])
+def test_year_the_report_writes_about_is_content_not_a_missing_report(service, question):
+    answer, flat = ask(service, question)
+    assert answer.found and answer.citations[0].label.startswith("十三、2019年")

@@ -8,18 +8,12 @@ import urllib.request
 
 import pytest
 
-from tests.web_helpers import STAFF_PASSWORD, STAFF_USER, AppProcess, ask, get, indexed_copy, post_json
+from tests.web_helpers import STAFF_PASSWORD, STAFF_USER, AppProcess, ask, get, post_json, serving_copy
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, cli_data_dir):
-    data_dir = indexed_copy(cli_data_dir, tmp_path_factory.mktemp("web-access") / "data")
-    running = AppProcess(data_dir).start()
-    try:
-        running.wait_answering()
-        yield running
-    finally:
-        running.stop()
+    yield from serving_copy(cli_data_dir, tmp_path_factory.mktemp("web-access") / "data")
 
 
 def login_cookie(app: AppProcess, password: str = STAFF_PASSWORD) -> str | None:

@@ -9,20 +9,14 @@ import time
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.web_helpers import OUTPUT, STAFF_PASSWORD, STAFF_USER, AppProcess, indexed_copy, launch_chromium, write_timing
+from tests.web_helpers import OUTPUT, STAFF_PASSWORD, STAFF_USER, launch_chromium, serving_copy, write_timing
 
 EXAMPLE_ID = "xizhu-2018"
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, cli_data_dir):
-    data_dir = indexed_copy(cli_data_dir, tmp_path_factory.mktemp("web-chat") / "data")
-    running = AppProcess(data_dir).start()
-    try:
-        running.wait_answering()
-        yield running
-    finally:
-        running.stop()
+    yield from serving_copy(cli_data_dir, tmp_path_factory.mktemp("web-chat") / "data")
 
 
 @pytest.fixture(scope="module")

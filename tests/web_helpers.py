@@ -93,6 +93,16 @@ class AppProcess:
         self.process = None
 
 
+def serving_copy(index: Path, target: Path):
+    """A module's own app over a copy of a built index, answering before the first test and stopped after the last."""
+    running = AppProcess(indexed_copy(index, target)).start()
+    try:
+        running.wait_answering()
+        yield running
+    finally:
+        running.stop()
+
+
 def get(url: str, timeout: float = 10, headers: dict | None = None) -> tuple[int, str]:
     request = urllib.request.Request(url, headers=headers or {})
     try:

@@ -18,6 +18,8 @@ from assistant.audit import audit_report
 from assistant.fact_check import FactChecker
 from assistant.service import QuestionError
 from index.report import ReportError
+from index.report_store import StoreError
+from index.vector_store import VectorStoreUnavailable
 from settings import Settings
 from webapp.auth import require_staff
 from webapp.conversation import citation_dict
@@ -147,7 +149,7 @@ def build_staff(loader: ServiceLoader, feedback: FeedbackStore, settings: Settin
         try:
             stored = store_upload(Path(upload_path), Path(upload_path).name, uploads_dir, settings.max_upload_mb)
             result = service.components.ingestor.add_file(stored)
-        except (UploadError, ReportError) as error:
+        except (UploadError, ReportError, StoreError, VectorStoreUnavailable) as error:
             return _notice(f"无法导入:{error}", "bad"), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         service.refresh()
         message = (f"已导入 {result.report_id}:{result.title},{result.sections} 个章节,"
@@ -165,7 +167,10 @@ def build_staff(loader: ServiceLoader, feedback: FeedbackStore, settings: Settin
         if not confirmed:
             return _notice("请先勾选“确认删除”。", "unknown"), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         service = loader.get()
-        service.components.ingestor.delete(report_id)
+        try:
+            service.components.ingestor.delete(report_id)
+        except (StoreError, VectorStoreUnavailable) as error:
+            return _notice(f"无法删除:{error}", "bad"), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         service.refresh()
         return (_notice(f"已删除报告 {report_id}。", "ok"), report_table(), picker_update(current),
                 gr.Dropdown(choices=[rid for _, rid in report_choices()], value=None), False)
