@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from assistant.answer import Answer, Citation, row_citation, section_citation
 from assistant.compare import compare_answer
 from assistant.corpus import Corpus
-from assistant.evidence import Figure, Sentence, continuation, exact_quote, figures
+from assistant.evidence import Figure, Sentence, continuation, exact_quote, figures, is_intro
 from assistant.keywords import tokenize
 from assistant.lookup import RowMatch
 from assistant.query import Query
@@ -142,8 +142,10 @@ class ExtractiveComposer:
         if query.quantity and not self._states_amount(query, sentences[:1 + MAX_EXTRA_SENTENCES]):
             # "有多少个社区?" answered by a sentence that mentions 社区 but counts nothing is a guess.
             return refusal(query, self.corpus)
+        # The introduction only summarises the sections: it adds to an answer that a section gives nothing.
         chosen = [best] + [s for s in sentences[1:] if s.score >= EXTRA_SENTENCE_RATIO * best.score
-                           and s.report_id == best.report_id and s.text != best.text][:MAX_EXTRA_SENTENCES]
+                           and s.report_id == best.report_id and s.text != best.text
+                           and (is_intro(best) or not is_intro(s))][:MAX_EXTRA_SENTENCES]
         chosen.sort(key=lambda s: (s.position, s.index))
         by_section: dict[int, list[str]] = {}
         headings: dict[int, str] = {}

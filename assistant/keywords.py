@@ -40,7 +40,8 @@ STOP_WORDS = frozenset(
     its it has have had been being year years annual report reports mentioned mention say says said
     please tell me us our you your they them government office subdistrict street file filed make made get got
     take took kind kinds type types main list give show according also other some happen happened via through
-    during within whole overall amount count times time use used using""".split()
+    during within whole overall amount count times time use used using
+    district county city province town township bureau department""".split()
 )
 
 # Alternatives of the report's own words for colloquial, synonym and English wording; any one of

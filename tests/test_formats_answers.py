@@ -46,3 +46,10 @@ def test_unscoped_question_over_three_copies_answers_each(service):
     answer = service.ask("本年新收申请总数是多少?")
     assert sorted(c.report for c in answer.citations) == sorted(IDS.values())
     assert answer.text.count("为 67 件") == 3
+
+
+def test_introductions_list_of_contents_is_no_answer_beside_its_section(service):
+    """The introduction names "存在的主要问题及改进情况" only as a section title; the section answers."""
+    answer = service.ask("存在什么问题?", report=IDS["txt"])
+    assert answer.found and [c.label for c in answer.citations] == ["五、存在的主要问题及改进情况"]
+    assert "全文包括" not in answer.text
