@@ -12,13 +12,15 @@ from assistant.answer import Answer, Citation, row_citation, section_citation
 from assistant.compare import compare_answer
 from assistant.corpus import Corpus
 from assistant.evidence import Figure, Sentence, continuation, exact_quote, figures, is_intro
-from assistant.keywords import tokenize
+from assistant.keywords import GLOSSARY, tokenize
 from assistant.lookup import RowMatch
 from assistant.query import Query
 from index.report import TableRow
 
 MIN_SENTENCE_COVERAGE = 0.55  # share of the question's weight a sentence (with its heading) must contain
 MIN_FIGURE_COVERAGE = 0.6
+MIN_LABEL_OVERLAP = 0.35  # of the row label's weight, in the clause: "提案办理情况16条" is no 主动公开政府信息数
+_MEASURES = (("件", "起"), ("人", "名", "人次"), ("条", "篇", "个"), ("次", "场", "期"), ("万元", "元"))
 EXTRA_SENTENCE_RATIO = 0.85
 MAX_EXTRA_SENTENCES = 2
 MAX_LISTED_CANDIDATES = 8
@@ -118,7 +120,7 @@ class ExtractiveComposer:
                           report_id: str) -> tuple[Figure | None, Sentence | None]:
         """The figure the narrative states about the same thing: its clause covers the question,
         and of those clauses the one that says most of the row's label ("行政诉讼2起", not "行政复议1起")."""
-        label = [(t,) for t in tokenize(row.label) if len(t) > 1]
+        label = [GLOSSARY.get(t, (t,)) for t in tokenize(row.label) if len(t) > 1]  # 收到 also reads 受理
         best: tuple[float, Figure | None, Sentence | None] = (0.0, None, None)
         for sentence in sentences:
             if sentence.report_id != report_id:
@@ -127,7 +129,7 @@ class ExtractiveComposer:
                 if self.corpus.coverage(query.groups, f"{sentence.heading}\n{figure.clause}") < MIN_FIGURE_COVERAGE:
                     continue
                 overlap = self.corpus.coverage(label, figure.clause)
-                if overlap > best[0]:
+                if overlap >= MIN_LABEL_OVERLAP and overlap > best[0] and same_measure(figure.unit, row.unit):
                     best = (overlap, figure, sentence)
         return best[1], best[2]
 
@@ -166,6 +168,13 @@ class ExtractiveComposer:
         citations = [section_citation(best.report_id, headings[p], exact_quote(self.corpus, best.report_id, p, texts))
                      for p, texts in by_section.items()]
         return Answer(text=text, found=True, citations=citations, question=query.text)
+
+
+def same_measure(figure_unit: str, row_unit: str) -> bool:
+    """"举报0起" says nothing about a count of 人; a row with no unit takes any figure."""
+    if not row_unit or figure_unit == row_unit:
+        return True
+    return any(figure_unit in family and row_unit in family for family in _MEASURES)
 
 
 def _states_none(text: str) -> bool:

@@ -41,7 +41,7 @@ STOP_WORDS = frozenset(
     please tell me us our you your they them government office subdistrict street file filed make made get got
     take took kind kinds type types main list give show according also other some happen happened via through
     during within whole overall amount count times time use used using
-    district county city province town township bureau department""".split()
+    district county city province town township bureau department items item""".split()
 )
 
 # Alternatives of the report's own words for colloquial, synonym and English wording; any one of
@@ -87,6 +87,8 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "interviews": ("访谈",), "online": ("在线", "网络"), "consultation": ("查阅",), "reading": ("查阅",),
     "rooms": ("查阅点",), "offices": ("机构",), "agency": ("机构",), "agencies": ("机构",), "full-time": ("专职",),
     "part-time": ("兼职",), "mail": ("信函",), "fax": ("传真",), "person": ("当面",), "post": ("信函",),
+    "干活": ("工作",), "做事": ("工作",), "上班": ("工作",), "work": ("工作",), "working": ("工作",),
+    "workers": ("工作人员",), "proactively": ("主动公开",), "proactive": ("主动公开",), "voluntarily": ("主动公开",),
 }
 
 _BLOCK_BREAK = re.compile(r"[^\w+#&.%\-]+")  # characters jieba never joins to a neighbour (it cuts runs of the rest)

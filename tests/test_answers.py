@@ -176,3 +176,15 @@ def test_value_question_is_not_mistaken_for_a_count(service):
 def test_year_the_report_writes_about_is_content_not_a_missing_report(service, question):
     answer, flat = ask(service, question)
     assert answer.found and answer.citations[0].label.startswith("十三、2019年")
+
+
+@pytest.mark.parametrize("question, label", [
+    ("信息公开方面有多少人在干活?", "(三)从事政府信息公开工作人员数"),
+    ("How many people work on information disclosure?", "(三)从事政府信息公开工作人员数"),
+    ("主动公开了多少条政府信息?", "(一)主动公开政府信息数"),
+])
+def test_no_disagreement_with_a_narrative_figure_about_something_else(service, question, label):
+    """"举报0起" counts no 人, and "提案办理情况16条" is one item, not the 主动公开 total."""
+    answer, flat = ask(service, question)
+    assert answer.citations[0].label == label
+    assert "不一致" not in flat and [c.kind for c in answer.citations] == ["table_row"]
