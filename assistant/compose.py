@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from assistant.answer import Answer, Citation, row_citation, section_citation
 from assistant.compare import compare_answer
 from assistant.corpus import Corpus
-from assistant.evidence import Figure, Sentence, continuation, exact_quote, figures, is_intro
+from assistant.claims import Figure, comparable, figures_in
+from assistant.evidence import Sentence, continuation, exact_quote, is_intro
 from assistant.keywords import GLOSSARY, tokenize
 from assistant.lookup import RowMatch
 from assistant.query import Query
@@ -20,7 +21,6 @@ from index.report import TableRow
 MIN_SENTENCE_COVERAGE = 0.55  # share of the question's weight a sentence (with its heading) must contain
 MIN_FIGURE_COVERAGE = 0.6
 MIN_LABEL_OVERLAP = 0.35  # of the row label's weight, in the clause: "提案办理情况16条" is no 主动公开政府信息数
-_MEASURES = (("件", "起"), ("人", "名", "人次"), ("条", "篇", "个"), ("次", "场", "期"), ("万元", "元"))
 EXTRA_SENTENCE_RATIO = 0.85
 MAX_EXTRA_SENTENCES = 2
 MAX_LISTED_CANDIDATES = 8
@@ -125,11 +125,11 @@ class ExtractiveComposer:
         for sentence in sentences:
             if sentence.report_id != report_id:
                 continue
-            for figure in figures(sentence.text):
+            for figure in figures_in(sentence.text):
                 if self.corpus.coverage(query.groups, f"{sentence.heading}\n{figure.clause}") < MIN_FIGURE_COVERAGE:
                     continue
                 overlap = self.corpus.coverage(label, figure.clause)
-                if overlap >= MIN_LABEL_OVERLAP and overlap > best[0] and same_measure(figure.unit, row.unit):
+                if overlap >= MIN_LABEL_OVERLAP and overlap > best[0] and comparable(row.unit, figure.unit):
                     best = (overlap, figure, sentence)
         return best[1], best[2]
 
@@ -137,7 +137,7 @@ class ExtractiveComposer:
         """A count question is answered by a figure about what it asks, a value such as a phone number,
         or the report saying there was none."""
         return any(_states_none(s.text) or _has_unitless_value(s.text) or any(
-            self.corpus.coverage(query.groups, f.clause) > 0 for f in figures(s.text)) for s in sentences)
+            self.corpus.coverage(query.groups, f.clause) > 0 for f in figures_in(s.text)) for s in sentences)
 
     def _narrative_answer(self, query: Query, sentences: list[Sentence]) -> Answer:
         best = sentences[0]
@@ -160,7 +160,7 @@ class ExtractiveComposer:
         source = f"{self.corpus.report_name(best.report_id)}报告" if len(query.report_ids) > 1 else "报告"
         text = " ".join(f"据{source}“{headings[p]}”:{''.join(texts)}" for p, texts in by_section.items())
         if query.quantity:
-            clauses = [f.clause for s in chosen for f in figures(s.text)]
+            clauses = [f.clause for s in chosen for f in figures_in(s.text)]
             if clauses:
                 lead = max(clauses, key=lambda c: self.corpus.coverage(query.groups, c))
                 if self.corpus.coverage(query.groups, lead) > 0:
@@ -170,20 +170,13 @@ class ExtractiveComposer:
         return Answer(text=text, found=True, citations=citations, question=query.text)
 
 
-def same_measure(figure_unit: str, row_unit: str) -> bool:
-    """"举报0起" says nothing about a count of 人; a row with no unit takes any figure."""
-    if not row_unit or figure_unit == row_unit:
-        return True
-    return any(figure_unit in family and row_unit in family for family in _MEASURES)
-
-
 def _states_none(text: str) -> bool:
     return bool(_NONE.search(text))
 
 
 def _has_unitless_value(text: str) -> bool:
     """A number that is no counted figure: "联系电话:68406611", not "16条"."""
-    return any(ch.isdigit() for ch in text) and not figures(text)
+    return any(ch.isdigit() for ch in text) and not figures_in(text)
 
 
 def with_siblings(best: RowMatch, rows: list[RowMatch], question: str) -> list[RowMatch]:

@@ -8,14 +8,11 @@ from assistant.corpus import Corpus
 from assistant.query import Query
 from assistant.retrieval import Hit
 from index.chunking import signoff_text, split_sentences
-from index.numbers import parse_number
 from index.parse_narrative import INTRO_HEADING, SIGNOFF_HEADING
 from index.report import Report
 
 TOP_CHUNKS = 10
 MAX_SUB_HEADING_CHARS = 24
-_FIGURE = re.compile(r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万]+)\s*(余)?\s*(人次|万元|件|条|起|次|个|人|篇|元|项|家|期|场|所|名)")
-_CLAUSE = re.compile(r"[,,;;。、::]")
 _CONTENTS_ITEM = re.compile(r"^\d+\.\S{2,40}[;;。]?$")  # "5.建议提案办理结果公开情况;": the introduction's list of sections
 _SUB_HEADING = re.compile(r"^\(?[一二三四五六七八九十]+\)|^[一二三四五六七八九十]+是|^\d+[.、]")
 
@@ -30,14 +27,6 @@ class Sentence:
     coverage: float  # of the question by the sentence and its heading
     dense: float
     score: float
-
-
-@dataclass
-class Figure:
-    clause: str
-    value: float
-    unit: str
-    approximate: bool  # "30余条"
 
 
 def section_sentences(report: Report, position: int) -> list[str]:
@@ -111,16 +100,6 @@ def exact_quote(corpus: Corpus, report_id: str, position: int, texts: list[str])
     if start < 0 or end < 0:
         return texts[0]
     return source[start:end + len(texts[-1])]
-
-
-def figures(text: str) -> list[Figure]:
-    found = []
-    for clause in _CLAUSE.split(text):
-        for match in _FIGURE.finditer(clause):
-            value = parse_number(match.group(1))
-            if value is not None:
-                found.append(Figure(clause.strip(), value, match.group(3), bool(match.group(2))))
-    return found
 
 
 def is_intro(sentence: Sentence) -> bool:
