@@ -1,4 +1,4 @@
-"""`python -m index add PATH...` / `list` / `delete ID`: manage the report index."""
+"""`python -m index add PATH...` / `list` / `show ID` / `delete ID`: manage the report index."""
 from __future__ import annotations
 
 import argparse
@@ -8,6 +8,7 @@ from index.components import Components
 from index.ingest import parse_file
 from index.report import ReportError
 from index.report_store import StoreError
+from index.show import render_report
 from index.vector_store import VectorStoreUnavailable
 
 
@@ -42,6 +43,15 @@ def _list(components: Components) -> int:
     return 0
 
 
+def _show(components: Components, report_id: str) -> int:
+    report = components.reports.report(report_id)
+    if report is None:
+        print(f"错误: 没有编号为 {report_id} 的报告", file=sys.stderr)
+        return 1
+    print(render_report(report))
+    return 0
+
+
 def _delete(components: Components, report_id: str) -> int:
     if components.ingestor.delete(report_id):
         print(f"已删除 {report_id}")
@@ -57,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("paths", nargs="+")
     add.add_argument("--id", help="报告编号(只导入一个文件时可用;默认取文件名)")
     commands.add_parser("list", help="列出已导入的报告")
+    show = commands.add_parser("show", help="显示一个报告解析出的内容:元数据、章节、表格、警告、勾稽关系")
+    show.add_argument("report_id")
     delete = commands.add_parser("delete", help="删除一个报告")
     delete.add_argument("report_id")
     args = parser.parse_args(argv)
@@ -66,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
             return _add(components, args.paths, args.id)
         if args.command == "list":
             return _list(components)
+        if args.command == "show":
+            return _show(components, args.report_id)
         return _delete(components, args.report_id)
     except (StoreError, VectorStoreUnavailable) as exc:  # the index itself, not one file: stop here
         print(f"错误: {exc}", file=sys.stderr)

@@ -5,6 +5,7 @@ import logging
 from functools import cached_property
 
 from index.ingest import Ingestor
+from index.readers import SUPPORTED
 from index.report_store import ReportStore, database_path
 from index.vector_store import ChunkVectorStore, VectorStoreUnavailable
 from settings import Settings, get_settings
@@ -37,14 +38,14 @@ class Components:
         return Ingestor(self.reports, self.vectors, self.settings.max_report_mb)
 
     def ensure_example_index(self) -> list[str]:
-        """On a fresh machine the bundled example reports are indexed at first use, so the chat
-        and the CLI answer out of the box; an index that has any report is left as it is. A vector
+        """On a fresh machine the bundled reports (the example and real published ones) are indexed at
+        first use, so the chat and the CLI answer out of the box; an index that has any report is left as it is. A vector
         store that is down is logged, not raised: the app starts and apologises until it is back."""
         if self.reports.ready_ids():
             return []
         added = []
         try:
-            for path in sorted(self.settings.example_reports.glob("*.txt")):
+            for path in sorted(p for p in self.settings.example_reports.iterdir() if p.suffix in SUPPORTED.split()):
                 added.append(self.ingestor.add_file(path).report_id)
         except VectorStoreUnavailable as exc:
             log.warning("示例报告未能导入: %s", exc)

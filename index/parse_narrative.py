@@ -5,14 +5,16 @@ import re
 from dataclasses import dataclass, field
 
 from index.layout import squeeze
+from index.metadata import classify_unit, parse_title, split_title, unit_from_intro, year_from_period
 from index.numbers import chinese_to_number
+from index.page_chrome import strip_page_chrome
+from index.reflow import reflow
 from index.report import Section
 
 INTRO_HEADING = "导语"
 SIGNOFF_HEADING = "统计表落款"
 
 _HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.]\s*(\S.*)$")
-_TITLE_YEAR = re.compile(r"^(.*?)(\d{4})\s*年(?:度)?")
 _SIGNOFF_KEYS = ("单位负责人", "审核人", "填报人", "联系电话", "填报日期", "填报单位")
 _SIGNOFF = re.compile(
     r"(单位负责人|审核人|填报人|联系电话|填报日期|填报单位(?:\(盖章\))?)[::](.*?)(?=(?:"
@@ -21,16 +23,6 @@ _SIGNOFF = re.compile(
 )
 _ATTACHMENT = re.compile(r"^附(件|表)\s*\d*\s*[::]?")
 _MAX_HEADING_CHARS = 60
-
-_LEVELS = (
-    ("街道", ("街道办事处", "街道")),
-    ("乡镇", ("乡人民政府", "镇人民政府", "乡政府", "镇政府")),
-    ("区县", ("区人民政府", "县人民政府", "区政府", "县政府", "旗人民政府")),
-    ("市", ("市人民政府", "市政府", "州人民政府")),
-    ("省", ("省人民政府", "自治区人民政府", "省政府")),
-)
-_DEPARTMENT_SUFFIXES = ("局", "委员会", "委", "厅", "办公室", "中心", "部", "署", "院", "所")
-
 
 @dataclass
 class Narrative:
@@ -44,28 +36,6 @@ class Narrative:
     signoff: dict[str, str] = field(default_factory=dict)
     signoff_lines: list[tuple[int, str]] = field(default_factory=list)
     unplaced: list[tuple[int, str]] = field(default_factory=list)
-
-
-def classify_unit(unit: str) -> tuple[str, str]:
-    """(level, region) from the issuing body's name, where the name says it."""
-    for level, suffixes in _LEVELS:
-        for suffix in suffixes:
-            if unit.endswith(suffix):
-                region = unit[: -len(suffix)] if "人民政府" in suffix or "政府" in suffix else ""
-                if level == "区县" or level == "市" or level == "省":
-                    region = region + suffix[0] if region else ""
-                return level, region
-    if unit.endswith(_DEPARTMENT_SUFFIXES):
-        match = re.match(r"^(.*?[省市区县州])", unit)
-        return "部门", match.group(1) if match and len(match.group(1)) < len(unit) else ""
-    return "", ""
-
-
-def parse_title(line: str) -> tuple[str, int | None]:
-    match = _TITLE_YEAR.match(line)
-    if not match:
-        return "", None
-    return match.group(1).strip(), int(match.group(2))
 
 
 def _heading(line: str, expected: int) -> tuple[str, str] | None:
@@ -96,11 +66,10 @@ def parse_narrative(lines: list[tuple[int, str]], table_start: int | None) -> Na
     """`table_start` is the first line of the statistics table: a trailing attachment
     caption above it belongs to the table, and sign-off lines follow it."""
     result = Narrative()
-    body = list(lines)
+    body, chrome = strip_page_chrome(lines)
+    body = reflow(body)
     if body and not _HEADING.match(body[0][1]):
-        result.title = body.pop(0)[1]
-        result.unit, result.year = parse_title(result.title)
-        result.level, result.region = classify_unit(result.unit)
+        result.title, body = split_title(body, chrome.title)
 
     intro: list[str] = []
     current: tuple[Section, list[str]] | None = None
@@ -125,5 +94,15 @@ def parse_narrative(lines: list[tuple[int, str]], table_start: int | None) -> Na
         if current:
             current[0].text = "\n".join(current[1])
     result.intro = "\n".join(intro)
+    _fill_metadata(result)
     result.signoff = parse_signoff([line for _, line in result.signoff_lines])
     return result
+
+
+def _fill_metadata(result: Narrative) -> None:
+    """Unit and year from the title; where it lacks them, from the first paragraph and the statistics period."""
+    result.unit, result.year = parse_title(result.title)
+    opening = result.intro or (result.sections[0].text if result.sections else "")
+    result.unit = result.unit or unit_from_intro(opening)
+    result.year = result.year or year_from_period(opening)
+    result.level, result.region = classify_unit(result.unit)

@@ -17,7 +17,7 @@ def test_add_twice_replaces_and_list_counts(cli_data_dir, components):
     assert again.returncode == 0 and "已导入 xizhu-2018" in again.stdout
     after = _counts(cli_data_dir)["xizhu-2018"]
     assert after == before
-    assert after[1:5] == ["西翥街道办事处", "街道", "-", "2018"]
+    assert after[1:5] == ["西翥街道办事处", "街道", "西翥街道", "2018"]
     assert after[5:8] == ["14", "65", "86"] and after[8] == "可检索"
 
 
@@ -39,3 +39,14 @@ def test_vector_store_has_no_duplicates_after_re_add(fresh_components):
     assert fresh_components.vectors.count("xizhu-2018") == first == 86
     assert len(fresh_components.reports.chunks()) == 86
     assert len(fresh_components.reports.indicators("xizhu-2018")) == 65
+
+
+def test_show_prints_what_was_parsed(cli_data_dir, components):
+    shown = run_cli(["-m", "index", "show", "xizhu-2018"], cli_data_dir)
+    assert shown.returncode == 0, shown.stderr
+    assert "单位: 西翥街道办事处" in shown.stdout and "年度: 2018" in shown.stdout
+    assert "一、总体公开情况说明" in shown.stdout
+    assert "一、主动公开情况 > (二)通过不同渠道和方式公开政府信息的情况 > 3.政务微博公开政府信息数 | 条 | 690" in shown.stdout
+    assert "未填报" in shown.stdout
+    missing = run_cli(["-m", "index", "show", "no-such-report"], cli_data_dir)
+    assert missing.returncode == 1 and "没有编号为 no-such-report 的报告" in missing.stderr

@@ -43,8 +43,8 @@ def reports_cited(answer) -> list[str]:
 def test_metadata_from_the_titles(multi):
     found = {s.report_id: (s.unit, s.level, s.region, s.year) for s in multi.reports.summaries()}
     assert found == {
-        "xizhu-2018": ("西翥街道办事处", "街道", "", 2018),
-        "xizhu-2019": ("西翥街道办事处", "街道", "", 2019),
+        "xizhu-2018": ("西翥街道办事处", "街道", "西翥街道", 2018),
+        "xizhu-2019": ("西翥街道办事处", "街道", "西翥街道", 2019),
         "qinglan-2021": ("青岚区人民政府", "区县", "青岚区", 2021),
         "kunming-education-2021": ("昆明市教育局", "部门", "昆明市", 2021),
     }
@@ -55,7 +55,7 @@ def test_index_list_shows_unit_level_region_year(multi, data_dir):
     assert result.returncode == 0, result.stderr
     lines = {line.split("\t")[0]: line.split("\t") for line in result.stdout.splitlines()}
     assert lines["kunming-education-2021"][1:5] == ["昆明市教育局", "部门", "昆明市", "2021"]
-    assert lines["xizhu-2019"][1:5] == ["西翥街道办事处", "街道", "-", "2019"]
+    assert lines["xizhu-2019"][1:5] == ["西翥街道办事处", "街道", "西翥街道", "2019"]
 
 
 def test_batch_ingest_embeds_the_narrative_only_and_replaces(multi):
