@@ -49,7 +49,7 @@ def split_title(lines: list[tuple[int, str]], page_title: str = "") -> tuple[str
     the first paragraph is cut off it; the page header's title stands in when the body has none."""
     parts: list[str] = []
     for index, (number, text) in enumerate(lines[:4]):
-        if len(text) > _TITLE_PART or "。" in text or _TITLE_START.match(text):
+        if len(text) > _TITLE_PART or "。" in text or (_TITLE_START.match(text) and not _REPORT_WORD.search(text)):
             break
         if not _LETTERHEAD.search(text):
             parts.append(text)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 _FIELD = re.compile(r"^\s*(标题|题目|发布时间|发布日期|成文日期|文号|发文字号|发布机构|发布单位|栏目|所属栏目|原文链接|本地目录|"
                     r"来源|信息来源|索引号|分类|主题分类|浏览次数|访问次数|字号)\s*[::]")
 _MARKER_LINE = re.compile(r"^(=+\s*正文\s*=+|页面链接与图片详见.*|【?\s*字体\s*[::].*|打印本页|关闭窗口|"
-                          r"(分享到|扫一扫)[::]?.*|附件下载.*|相关附件.*|上一篇.*|下一篇.*)$")
+                          r"(分享到|扫一扫)[::]?.*|附件下载.*|相关附件.*|上一篇.*|下一篇.*|"
+                          r"(当前位置|您的位置|你的位置|您现在的位置)\s*[::]\D*)$")
 # Inline chrome in text copied from a page: breadcrumbs, the source/time strip, share and view buttons.
 _BREADCRUMB = re.compile(r"(当前位置|您的位置|你的位置|您现在的位置)\s*[::]\s*首页[^。]*?(?=\S*?\d{4}\s*年)")
 _SOURCE_STRIP = re.compile(r"(来源|信息来源)\s*[::]\s*\S+\s*(时间|发布时间|日期)\s*[::]\s*[\d\-:/ ]+")

@@ -68,6 +68,7 @@ def parse_narrative(lines: list[tuple[int, str]], table_start: int | None) -> Na
     result = Narrative()
     body, chrome = strip_page_chrome(lines)
     body = reflow(body)
+    result.title = chrome.title
     if body and not _HEADING.match(body[0][1]):
         result.title, body = split_title(body, chrome.title)
 
