@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from index.flat_tables import restore_flat_tables
 from index.layout import TableBlock, split_layout
 from index.parse_legacy_table import is_legacy_header, parse_legacy_table
 from index.parse_narrative import parse_narrative
@@ -28,10 +29,10 @@ def _legacy_tables(tables: list[TableBlock]) -> list[TableBlock]:
 
 
 def parse_report(lines: list[str], source: str, report_id: str) -> Report:
-    layout = split_layout(lines)
+    warnings: list[str] = []
+    layout = split_layout(restore_flat_tables(lines, warnings, source))
     if not layout.narrative and not layout.tables:
         raise ReportError(f"{source}: 文件为空或没有可读的文字")
-    warnings: list[str] = []
     legacy = _legacy_tables(layout.tables)
     modern = [t for t in layout.tables if t not in legacy and is_template2019_table(t)]
     table_start = legacy[0].lines[0] if legacy else None

@@ -10,13 +10,11 @@ import codecs
 import io
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import docx
 import lxml.html
-import pdfplumber
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.table import Table
@@ -216,135 +214,11 @@ def _read_html(data: bytes, source: str) -> list[str]:
 
 # --- PDF ----------------------------------------------------------------------------
 
-_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?\s*([/共]\s*\d+\s*页?)?[-—–\s]*$")
-_MARGIN_SHARE = 0.08  # top and bottom share of a page where page numbers live
-_SNAP = 2.0  # points: ruling lines closer than this are one boundary
-_WRAP_ROOM = 3  # characters a wrapped line may stop short of the margin (no line may open with ,。、)
-
-PdfTable = pdfplumber.table.Table
-
-
-@dataclass
-class _PdfLine:
-    text: str
-    x0: float
-    x1: float
-    size: float
-
-
-def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
-    x = (obj["x0"] + obj["x1"]) / 2
-    y = (obj["top"] + obj["bottom"]) / 2
-    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
-
-
-def _boundaries(values: list[float]) -> list[float]:
-    out: list[float] = []
-    for value in sorted(values):
-        if not out or value - out[-1] > _SNAP:
-            out.append(value)
-    return out
-
-
-def _covered(bounds: list[float], low: float, high: float) -> list[int]:
-    return [i for i in range(len(bounds) - 1) if bounds[i] >= low - _SNAP and bounds[i + 1] <= high + _SNAP]
-
-
-def _table_xs(table: PdfTable) -> list[float]:
-    return [x for cell in table.cells for x in (cell[0], cell[2])]
-
-
-def _pdf_grid(table: PdfTable, xs: list[float]) -> list[list[str]]:
-    """Cell texts from table.extract() placed on the column boundaries `xs`, a merged cell
-    repeated into every position it covers. `xs` may hold boundaries seen only on another
-    page of the same table: a page that shows just merged label cells has fewer columns."""
-    texts = {bbox: text for row, row_texts in zip(table.rows, table.extract())
-             for bbox, text in zip(row.cells, row_texts) if bbox is not None}
-    ys = _boundaries([y for cell in table.cells for y in (cell[1], cell[3])])
-    grid = [[""] * (len(xs) - 1) for _ in range(len(ys) - 1)]
-    for (x0, top, x1, bottom), text in texts.items():
-        for r in _covered(ys, top, bottom):
-            for c in _covered(xs, x0, x1):
-                grid[r][c] = tidy(text or "")
-    return grid
-
-
-def _pdf_page(page: pdfplumber.page.Page) -> list[_PdfLine | PdfTable]:
-    """Text lines outside tables and the tables themselves, top to bottom; page numbers dropped."""
-    tables = page.find_tables()
-    boxes = [table.bbox for table in tables]
-    text_page = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
-    items: list[tuple[float, _PdfLine | PdfTable]] = []
-    for line in text_page.extract_text_lines(strip=True, return_chars=False):
-        text = tidy(line["text"])
-        in_margin = line["top"] < page.height * _MARGIN_SHARE or line["bottom"] > page.height * (1 - _MARGIN_SHARE)
-        if text and not (in_margin and _PAGE_NUMBER.match(text)):
-            items.append((line["top"], _PdfLine(text, line["x0"], line["x1"], line["bottom"] - line["top"])))
-    items += [(table.bbox[1], table) for table in tables]
-    return [item for _, item in sorted(items, key=lambda pair: pair[0])]
-
-
-def _continues(previous: _PdfLine | PdfTable | None, table: PdfTable) -> bool:
-    """A table that opens a page and spans the same width as the table closing the page before."""
-    return (isinstance(previous, PdfTable) and abs(previous.bbox[0] - table.bbox[0]) <= _SNAP
-            and abs(previous.bbox[2] - table.bbox[2]) <= _SNAP)
-
-
-def _resolve_tables(pages: list[list[_PdfLine | PdfTable]]) -> list[_PdfLine | list[list[str]]]:
-    """Tables become rows; the parts of one table broken by pages share one column grid."""
-    chains: list[list[PdfTable]] = []
-    previous: _PdfLine | PdfTable | None = None
-    for page in pages:
-        for index, item in enumerate(page):
-            if isinstance(item, PdfTable):
-                if index == 0 and chains and _continues(previous, item):
-                    chains[-1].append(item)
-                else:
-                    chains.append([item])
-            previous = item
-    columns = {id(table): _boundaries([x for part in chain for x in _table_xs(part)])
-               for chain in chains for table in chain}
-    return [_pdf_grid(item, columns[id(item)]) if isinstance(item, PdfTable) else item
-            for page in pages for item in page]
-
-
-def _join_wrapped(items: list[_PdfLine | list[list[str]]]) -> list[str]:
-    """A line that runs to the right margin and is followed by an unindented line was wrapped
-    by the page, not ended by the author: join them back into one paragraph."""
-    text_lines = [item for item in items if isinstance(item, _PdfLine)]
-    left = min((line.x0 for line in text_lines), default=0.0)
-    right = max((line.x1 for line in text_lines), default=0.0)
-    lines: list[str] = []
-    previous: _PdfLine | None = None
-    for item in items:
-        if not isinstance(item, _PdfLine):
-            lines += table_lines(item)
-            previous = None
-            continue
-        wrapped = (previous is not None and previous.x1 >= right - _WRAP_ROOM * previous.size
-                   and item.x0 <= left + 0.5 * item.size)
-        if wrapped:
-            lines[-1] = _concat(lines[-1], item.text)
-        else:
-            lines.append(narrative_line(item.text))
-        previous = item
-    return lines
-
-
-def _concat(head: str, tail: str) -> str:
-    latin = head[-1:].isascii() and head[-1:].isalnum() and tail[:1].isascii() and tail[:1].isalnum()
-    return head + (" " if latin else "") + narrative_line(tail)
-
-
 def _read_pdf(data: bytes, source: str) -> list[str]:
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            items = _resolve_tables([_pdf_page(page) for page in pdf.pages])
-    except Exception as exc:  # pdfminer raises many unrelated types on a damaged or encrypted file
-        raise ReportError(f"{source}: PDF 文件损坏或无法解析({type(exc).__name__}: {exc})") from exc
-    if not items:
-        raise ReportError(f"{source}: PDF 中没有可提取的文字(可能是扫描件,需要先做文字识别)")
-    return _join_wrapped(items)
+    """Imported here: index.read_pdf builds on this module's cell helpers, and pdfplumber loads
+    only when a PDF is read."""
+    from index.read_pdf import read_pdf
+    return read_pdf(data, source)
 
 
 # --- DOCX ---------------------------------------------------------------------------

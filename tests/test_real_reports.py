@@ -150,3 +150,19 @@ def test_show_lays_out_what_was_read(reports):
     assert "一、本年新收政府信息公开申请数量 | 821 | 35 | 未填报 | 未填报 | 2 | 1 | 859" in text
     assert "[成立] 总计: 一 + 二 = 三(七)总计 + 四: 877 对 877" in text
     assert "警告(0)" in text
+
+
+def test_pingtan_table_whose_cells_ran_together(reports):
+    """'主动公开文件数条294981916' is 2949 (2015年度) | 81916 (历年累计): the split the parent/child sums and the
+    narrative's '2015年主动公开政府信息2949条' leave unique."""
+    r = reports["pingtan-2015"]
+    cells = {(tuple(row.path), tuple(row.columns)): (row.value, row.unit) for row in r.table_rows}
+    assert cells[(("主动公开文件数",), ())] == (2949, "条")
+    assert cells[(("主动公开文件数",), ("历年累计",))] == (81916, "条")
+    assert cells[(("主动公开文件数", "其中:1、政府网站公开数"), ())] == (2949, "条")
+    assert cells[(("受理依申请公开信息总数",), ())] == (0, "条")
+    assert cells[(("受理依申请公开信息总数",), ("历年累计",))] == (1, "条")
+    assert cells[(("政府信息公开收费减免金额",), ())] == (0, "元")
+    assert cells[(("行政诉讼数",), ())] == (0, "件")
+    assert len(r.table_rows) == 32 and r.warnings == []
+    assert r.sections[-1].heading == "七、平潭综合实验区政府信息公开情况统计表"
