@@ -15,7 +15,7 @@ import re
 
 from index.layout import TableBlock, squeeze
 from index.numbers import is_blank_cell, parse_number
-from index.report import STATS_TABLE, TableRow
+from index.report import STATS_TABLE, UNSPLIT, TableRow
 
 _LEVEL_PATTERNS = (
     re.compile(r"^[一二三四五六七八九十]+[、.]"),
@@ -95,9 +95,9 @@ def parse_legacy_table(block: TableBlock, warnings: list[str], source: str) -> l
         for position, column in columns:
             value_cell = cells[position].strip() if len(cells) > position else ""
             value = None if is_blank_cell(value_cell) else parse_number(value_cell)
-            if value is None and not is_blank_cell(value_cell):
+            if value is None and not is_blank_cell(value_cell) and not value_cell.endswith(UNSPLIT):
                 name = " / ".join([label, *column])
-                warnings.append(f"{source}:{line}: 无法识别的数值 {value_cell!r}({name}),按未填报处理")
+                warnings.append(f"{source}:{line}: 无法识别的数值 {value_cell!r}({name}),未导入数值")
             rows.append(TableRow(label=label, unit=unit, value=value, raw=value_cell, parents=list(parents),
                                  columns=column, table=STATS_TABLE, line=line))
         if unit and unit not in UNITS:

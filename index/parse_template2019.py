@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from index.layout import TableBlock, squeeze
 from index.numbers import is_blank_cell, parse_number
-from index.report import TableRow
+from index.report import UNSPLIT, TableRow
 
 ACTIVE_TABLE = "主动公开政府信息情况"
 REQUEST_TABLE = "收到和处理政府信息公开申请情况"
@@ -147,7 +147,7 @@ def _row_path(labels: list[str], stack: list[tuple[int, str]]) -> list[str]:
 
 def _cell_value(raw: str, unit: str, where: str, warnings: list[str]) -> tuple[float | None, str]:
     """(value, unit); a blank or dash is None (未填报), '12件' keeps its own unit, anything else
-    unreadable is None with a warning rather than a guess."""
+    unreadable is None with a warning rather than a guess (flat_tables already warned of an unsplit one)."""
     if is_blank_cell(raw):
         return None, unit
     value = parse_number(raw)
@@ -156,7 +156,8 @@ def _cell_value(raw: str, unit: str, where: str, warnings: list[str]) -> tuple[f
     match = _NUMBER_WITH_UNIT.match(squeeze(raw))
     if match:
         return float(match.group(1).replace(",", "")), match.group(2)
-    warnings.append(f"{where}: 无法识别的数值 {raw!r},按未填报处理")
+    if not raw.endswith(UNSPLIT):
+        warnings.append(f"{where}: 无法识别的数值 {raw!r},未导入数值")
     return None, unit
 
 

@@ -43,6 +43,9 @@ def reflow(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     for number, text in lines:
         if len(text) <= LONG_LINE:
             out.append((number, text))
+            heading = _NUMBERED.match(text)
+            if heading and chinese_to_number(heading.group(1)) == expected:
+                expected += 1  # a heading already on a line of its own (cut out with a table) counts too
             continue
         pieces, expected = _split_headings(text, expected)
         out += [(number, piece) for part in pieces for piece in _split_sub_items(part)]

@@ -1,9 +1,14 @@
 """Plain data classes that carry a parsed report between the pipeline stages."""
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass, field
 
 STATS_TABLE = "政府信息公开情况统计表"
+# Marks a cell whose digits ran together and could not be split uniquely (index.flat_tables): the
+# report did print a figure there, so it is not 未填报, and no guessed number is stored either.
+UNSPLIT = "(无法拆分)"
 
 
 @dataclass
@@ -40,11 +45,18 @@ class TableRow:
         return self.value is None
 
     @property
+    def is_unreadable(self) -> bool:
+        """Printed but not readable as a number (garbled, or digits that ran together): not 未填报."""
+        return self.value is None and self.raw.strip().strip("—-–/\\ ") != ""
+
+    @property
     def path(self) -> list[str]:
         return [*self.parents, self.label]
 
     def value_text(self) -> str:
         """The value as a person reads it: '690 条', or '未填报' for a blank cell."""
+        if self.is_unreadable:
+            return f"无法识别(原文“{self.raw.removesuffix(UNSPLIT)}”)"
         if self.value is None:
             return "未填报"
         number = int(self.value) if float(self.value).is_integer() else self.value
@@ -78,6 +90,12 @@ class Report:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def fingerprint(self) -> str:
+        """What the report says, whatever its file was called: the same content under another name
+        is recognised, and a changed file gets a new version that is written beside the old one."""
+        content = {k: v for k, v in self.to_dict().items() if k not in ("report_id", "source", "warnings")}
+        return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
 
     @classmethod
     def from_dict(cls, data: dict) -> "Report":
