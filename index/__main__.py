@@ -5,11 +5,13 @@ import argparse
 import sys
 
 from index.components import Components
-from index.ingest import parse_file
+from index.ingest import ADDED, REPLACED, UNCHANGED, DuplicateReport, parse_file
 from index.report import ReportError
 from index.report_store import StoreError
 from index.show import render_report
 from index.vector_store import VectorStoreUnavailable
+
+_OUTCOMES = {ADDED: "", REPLACED: "(替换了旧版本)", UNCHANGED: "(内容与已导入的版本相同)"}
 
 
 def _add(components: Components, paths: list[str], report_id: str | None) -> int:
@@ -23,11 +25,16 @@ def _add(components: Components, paths: list[str], report_id: str | None) -> int
             print(f"错误: {exc}", file=sys.stderr)
             failed += 1
     for report in parsed:
-        result = components.ingestor.add_report(report)
+        try:
+            result = components.ingestor.add_report(report)
+        except DuplicateReport as exc:
+            print(f"错误: {exc}", file=sys.stderr)
+            failed += 1
+            continue
         for warning in result.warnings:
             print(f"警告: {warning}", file=sys.stderr)
         print(f"已导入 {result.report_id}: {result.title} — {result.sections} 个章节, "
-              f"{result.rows} 个表格行, {result.chunks} 个检索片段", flush=True)
+              f"{result.rows} 个表格行, {result.chunks} 个检索片段{_OUTCOMES[result.outcome]}", flush=True)
     return 1 if failed else 0
 
 

@@ -10,12 +10,10 @@ narrative is embedded later by `embed_missing`, in batches, while questions are 
 from __future__ import annotations
 
 from index.chunking import Chunk, chunk_report
-from index.ingest import IngestResult
+from index.ingest import ADDED, REPLACED, UNCHANGED, IngestResult, discard_stale
 from index.report import Report
 from index.report_store import ReportStore
-from index.vector_store import ChunkVectorStore, chunk_metadata
-
-ADD_BATCH = 1000  # under Chroma's largest accepted batch
+from index.vector_store import BATCH, ChunkVectorStore, chunk_metadata
 
 
 def embedded(chunk: Chunk) -> bool:
@@ -28,20 +26,25 @@ class BatchIngestor:
         self.vectors = vectors
 
     def add_reports(self, reports: list[Report], vectors: bool = True) -> list[IngestResult]:
-        results, pending = [], []
+        """Every new version is written beside its old one, embedded in one batch, then switched in."""
+        results, pending, switches = [], [], []
         with self.reports.writing():
+            discard_stale(self.reports, self.vectors)
             for report in reports:
-                chunks = chunk_report(report)
-                self.reports.write_pending(report, chunks)
+                version, chunks = report.fingerprint(), chunk_report(report)
+                current = self.reports.ready_version(report.report_id)
+                if current != version:
+                    self.reports.write_pending(report, version, chunks)
+                    switches.append((report.report_id, version))
                 pending += [c for c in chunks if embedded(c)]
+                outcome = UNCHANGED if current == version else ADDED if current is None else REPLACED
                 results.append(IngestResult(report.report_id, report.title, len(report.sections),
-                                            len(report.table_rows), len(chunks), list(report.warnings)))
-            ids = [r.report_id for r in reports]
-            self._delete_vectors(ids)
+                                            len(report.table_rows), len(chunks), list(report.warnings), outcome))
             if vectors:
                 self._add_vectors(pending)
-            for report_id in ids:
-                self.reports.mark_ready(report_id)
+            for report_id, version in switches:
+                self.reports.switch(report_id, version)
+            discard_stale(self.reports, self.vectors)
         return results
 
     def embed_missing(self, report_ids: list[str], batch_reports: int = 20) -> int:
@@ -53,17 +56,11 @@ class BatchIngestor:
             done += len(chunks)
         return done
 
-    def _delete_vectors(self, report_ids: list[str]) -> None:
-        collection = self.vectors.store._collection
-        for start in range(0, len(report_ids), ADD_BATCH):
-            part = report_ids[start:start + ADD_BATCH]
-            collection.delete(where={"report": part[0]} if len(part) == 1 else {"report": {"$in": part}})
-
     def _add_vectors(self, chunks: list[Chunk]) -> None:
         texts = list(dict.fromkeys(c.text for c in chunks))  # the same text in many reports: embedded once
         vectors = dict(zip(texts, self.vectors.store.embeddings.embed_documents(texts))) if texts else {}
         collection = self.vectors.store._collection
-        for start in range(0, len(chunks), ADD_BATCH):
-            part = chunks[start:start + ADD_BATCH]
+        for start in range(0, len(chunks), BATCH):
+            part = chunks[start:start + BATCH]
             collection.upsert(ids=[c.chunk_id for c in part], embeddings=[vectors[c.text] for c in part],
                               metadatas=[chunk_metadata(c) for c in part], documents=[c.text for c in part])

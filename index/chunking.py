@@ -55,10 +55,10 @@ def _windows(text: str) -> list[str]:
     return [text[g[0][0]:g[-1][1]] for g in groups]
 
 
-def _section_chunks(report: Report, section: Section, position: int) -> list[Chunk]:
+def _section_chunks(prefix: str, report: Report, section: Section, position: int) -> list[Chunk]:
     bodies = _windows(section.text) or [""]
     return [
-        Chunk(f"{report.report_id}:s{position}:{n}", report.report_id, "section", section.heading, body, position)
+        Chunk(f"{prefix}:s{position}:{n}", report.report_id, "section", section.heading, body, position)
         for n, body in enumerate(bodies)
     ]
 
@@ -68,18 +68,21 @@ def signoff_text(report: Report) -> str:
 
 
 def chunk_report(report: Report) -> list[Chunk]:
+    """Chunk ids carry the report's version, so a new version's chunks are stored beside the old
+    ones until the switch, and an id never names two texts."""
+    prefix = f"{report.report_id}@{report.fingerprint()}"
     chunks: list[Chunk] = []
     if report.intro:
         intro = Section(number="", title=INTRO_HEADING, heading=INTRO_HEADING, text=report.intro)
-        chunks += _section_chunks(report, intro, -1)
+        chunks += _section_chunks(prefix, report, intro, -1)
     for position, section in enumerate(report.sections):
-        chunks += _section_chunks(report, section, position)
+        chunks += _section_chunks(prefix, report, section, position)
     if report.signoff:
-        chunks.append(Chunk(f"{report.report_id}:signoff", report.report_id, "section",
+        chunks.append(Chunk(f"{prefix}:signoff", report.report_id, "section",
                             SIGNOFF_HEADING, signoff_text(report), len(report.sections)))
     for position, row in enumerate(report.table_rows):
         if not row.unit and row.is_blank:
             continue  # a group heading row: its label lives on in its children's parents
-        chunks.append(Chunk(f"{report.report_id}:r{position}", report.report_id, "table_row",
+        chunks.append(Chunk(f"{prefix}:r{position}", report.report_id, "table_row",
                             row.citation_label(), row.describe(), position))
     return chunks

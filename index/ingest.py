@@ -1,4 +1,9 @@
-"""parse → chunk → store, for one report file at a time; re-adding a report replaces it."""
+"""parse → chunk → store, for one report file at a time; re-adding a report replaces it.
+
+A replacement never loses the report: the new version is stored beside the old one and made the
+searchable one in a single transaction (see index.report_store). The same content under another
+name is refused, naming the report it already is.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,9 +12,12 @@ from pathlib import Path
 from index.chunking import chunk_report
 from index.parsing import parse_report, report_id_for
 from index.readers import read_lines
-from index.report import Report
+from index.report import Report, ReportError
 from index.report_store import ReportStore
 from index.vector_store import ChunkVectorStore
+
+
+ADDED, REPLACED, UNCHANGED = "added", "replaced", "unchanged"
 
 
 @dataclass
@@ -20,6 +28,21 @@ class IngestResult:
     rows: int
     chunks: int
     warnings: list[str] = field(default_factory=list)
+    outcome: str = ADDED
+
+
+class DuplicateReport(ReportError):
+    """The file holds a report that is already indexed under another id."""
+
+
+def discard_stale(reports: ReportStore, vectors: ChunkVectorStore) -> list[str]:
+    """Remove versions a killed ingest left pending and versions a switch retired, vectors first;
+    only safe under `reports.writing()`, which no live ingest holds then."""
+    stale = reports.stale_versions()
+    for report_id, version, chunk_ids in stale:
+        vectors.delete_chunks(chunk_ids)
+        reports.drop_version(report_id, version)
+    return [report_id for report_id, _, _ in stale]
 
 
 def parse_file(path: str | Path, report_id: str | None = None, max_mb: int | None = None) -> Report:
@@ -34,30 +57,35 @@ class Ingestor:
         self.max_report_mb = max_report_mb
 
     def add_report(self, report: Report) -> IngestResult:
-        """Pending rows, then vectors, then ready: a crash at any point leaves nothing searchable
-        that the next ingest does not clean up (see discard_pending)."""
+        version = report.fingerprint()
         chunks = chunk_report(report)
         with self.reports.writing():
-            self.vectors.check()  # a store that is down fails here, before the old version is replaced
-            self.discard_pending()
-            self.reports.write_pending(report, chunks)
-            self.vectors.replace_report(report.report_id, chunks)
-            self.reports.mark_ready(report.report_id)
+            self.vectors.check()  # a store that is down fails here, before anything is written
+            self.discard_stale()
+            twins = [rid for rid in self.reports.with_version(version) if rid != report.report_id]
+            if twins:
+                raise DuplicateReport(f"{report.source or report.report_id}: 与已导入的报告 {twins[0]} 内容相同,未重复导入")
+            current = self.reports.ready_version(report.report_id)
+            if current == version:
+                self.vectors.add_chunks(chunks)  # a new vector store (server switched) gets them again
+                outcome = UNCHANGED
+            else:
+                self.reports.write_pending(report, version, chunks)
+                self.vectors.add_chunks(chunks)
+                self.reports.switch(report.report_id, version)
+                self.discard_stale()
+                outcome = ADDED if current is None else REPLACED
         return IngestResult(report.report_id, report.title, len(report.sections), len(report.table_rows),
-                            len(chunks), list(report.warnings))
+                            len(chunks), list(report.warnings), outcome)
 
-    def discard_pending(self) -> list[str]:
-        """Reports a killed ingest left half written; only safe under `writing`, which no live ingest holds."""
-        pending = self.reports.pending_ids()
-        for report_id in pending:
-            self.vectors.delete_report(report_id)
-            self.reports.delete(report_id)
-        return pending
+    def discard_stale(self) -> list[str]:
+        return discard_stale(self.reports, self.vectors)
 
     def add_file(self, path: str | Path, report_id: str | None = None) -> IngestResult:
         return self.add_report(parse_file(path, report_id, self.max_report_mb))
 
     def delete(self, report_id: str) -> bool:
         with self.reports.writing():
-            self.vectors.delete_report(report_id)
-            return self.reports.delete(report_id)
+            gone = self.reports.retire(report_id)
+            self.discard_stale()
+            return gone

@@ -6,6 +6,7 @@ from typing import TypeVar
 
 import chromadb
 import httpx
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaClientSettings
 from chromadb.errors import InternalError
 from langchain_chroma import Chroma
@@ -16,6 +17,7 @@ from index.chunking import Chunk
 from settings import Settings
 
 T = TypeVar("T")
+BATCH = 1000  # under Chroma's largest accepted batch
 
 # A server that is down, restarting or dropped the connection; InternalError is what an embedded
 # store raises when it cannot write its files (a full disk).
@@ -38,9 +40,20 @@ def make_client(settings: Settings) -> chromadb.ClientAPI:
         if settings.chroma_host:
             return _http_client(settings, client_settings)
         settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=client_settings)
+        return _persistent_client(settings, client_settings)
     except (*_UNAVAILABLE, httpx.HTTPError, OSError, ValueError) as exc:  # chromadb: refused connection = ValueError
         raise VectorStoreUnavailable(f"{describe(settings)}不可用: {exc}") from exc
+
+
+def _persistent_client(settings: Settings, client_settings: ChromaClientSettings) -> chromadb.ClientAPI:
+    """chromadb caches one System per folder for the process, even one whose start failed (an unreadable or
+    broken chroma.sqlite3): every later open would then fail with an AttributeError. A failed one is
+    dropped, so the next question tries afresh and recovers once the folder is usable again."""
+    try:
+        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=client_settings)
+    except Exception:
+        SharedSystemClient._identifier_to_system.pop(str(settings.chroma_dir), None)
+        raise
 
 
 def _http_client(settings: Settings, client_settings: ChromaClientSettings) -> chromadb.ClientAPI:
@@ -95,15 +108,17 @@ class ChunkVectorStore:
         """Raises VectorStoreUnavailable now, before a caller changes anything else."""
         self.count()
 
-    def replace_report(self, report_id: str, chunks: list[Chunk]) -> None:
-        """Delete, then upsert by chunk id: running it again after a crash leaves no duplicates."""
-        self.delete_report(report_id)
-        if chunks:
-            self._call(lambda s: s.add_texts([c.text for c in chunks], [chunk_metadata(c) for c in chunks],
-                                             ids=[c.chunk_id for c in chunks]))
+    def add_chunks(self, chunks: list[Chunk]) -> None:
+        """Upsert by chunk id (ids carry the report's version): running it again after a crash adds nothing twice."""
+        for start in range(0, len(chunks), BATCH):
+            part = chunks[start:start + BATCH]
+            self._call(lambda s: s.add_texts([c.text for c in part], [chunk_metadata(c) for c in part],
+                                             ids=[c.chunk_id for c in part]))
 
-    def delete_report(self, report_id: str) -> None:
-        self._call(lambda s: s.delete(where={"report": report_id}))
+    def delete_chunks(self, chunk_ids: list[str]) -> None:
+        for start in range(0, len(chunk_ids), BATCH):
+            part = chunk_ids[start:start + BATCH]
+            self._call(lambda s: s.delete(ids=part))
 
     def count(self, report_id: str | None = None) -> int:
         if report_id is None:

@@ -93,8 +93,15 @@ def cli_data_dir(tmp_path_factory, components) -> Path:
 
 
 def copy_example(tmp_path: Path, name: str = "xizhu-2018.txt") -> Path:
+    """The example under another name is another report only if its content differs (the index refuses
+    a second copy of the same content), so a copy's sign-off date carries its name."""
     target = tmp_path / name
-    shutil.copy(EXAMPLE, target)
+    if name == EXAMPLE.name:
+        shutil.copy(EXAMPLE, target)
+    else:
+        text = EXAMPLE.read_text(encoding="utf-8")
+        target.write_text(text.replace("填报日期:2019年1月21日", f"填报日期:2019年1月21日({Path(name).stem})"),
+                          encoding="utf-8")
     return target
 
 

@@ -27,7 +27,7 @@ def _write_files(folder):
     files = {
         "empty-2018.txt": b"",
         "binary-2018.txt": bytes(range(256)) * 64,
-        "gbk-2018.txt": EXAMPLE_TEXT.encode("gbk"),
+        "gbk-2018.txt": EXAMPLE_TEXT.replace("填报日期:2019年1月21日", "填报日期:2019年1月22日").encode("gbk"),
         "big5-2018.txt": EXAMPLE_TEXT.encode("big5", errors="replace"),
         "notable-2018.txt": "\n".join(line for line in EXAMPLE_TEXT.splitlines() if "|" not in line).encode(),
         "garbled-2018.txt": _garbled().encode(),
@@ -62,8 +62,8 @@ def test_bad_reports_get_clear_messages_and_the_index_keeps_the_rest(tmp_path, m
     garbled = paths["garbled-2018.txt"]
     warnings = {line for line in result.stderr.splitlines() if line.startswith("警告")}
     assert f"警告: {paths['notable-2018.txt']}: 未找到统计表,只导入了正文" in warnings
-    assert f"警告: {garbled}:50: 无法识别的数值 '6锟斤拷0'(3.政务微博公开政府信息数),按未填报处理" in warnings
-    assert f"警告: {garbled}:56: 无法识别的数值 '#REF!'(1.参加或举办新闻发布会总次数),按未填报处理" in warnings
+    assert f"警告: {garbled}:50: 无法识别的数值 '6锟斤拷0'(3.政务微博公开政府信息数),未导入数值" in warnings
+    assert f"警告: {garbled}:56: 无法识别的数值 '#REF!'(1.参加或举办新闻发布会总次数),未导入数值" in warnings
     assert any(w.startswith(f"警告: {garbled}:57: 表格行缺少指标名称") for w in warnings)
     assert sorted(line.split(":")[0] for line in result.stdout.splitlines()) == [
         "已导入 garbled-2018", "已导入 gbk-2018", "已导入 notable-2018"]

@@ -2,6 +2,7 @@
 a data folder that cannot be created, a full disk (/dev/full)."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -97,26 +98,34 @@ def _wait_for_pending(settings, process: subprocess.Popen, timeout: float = 120)
     raise AssertionError("the ingest never had a report half written")
 
 
-@pytest.mark.parametrize("mode", ["embedded", "server"])
-def test_an_ingest_killed_halfway_completes_when_run_again(mode, request, tmp_path, memo_embeddings):
-    data_dir = tmp_path / "data"
-    if mode == "server":
-        settings = server_settings(data_dir, request.getfixturevalue("chroma_port"))
-    else:
-        settings = settings_for(data_dir)
-    env = cli_env(data_dir, settings)
-    paths = [str(copy_example(tmp_path, f"batch{n}-2018.txt")) for n in range(2)]
+def _settings(mode: str, request, data_dir):
+    return server_settings(data_dir, request.getfixturevalue("chroma_port")) if mode == "server" \
+        else settings_for(data_dir)
+
+
+def _kill_once_pending(tmp_path, settings, paths: list[str], first_line: str = "") -> list[str]:
+    """Run `index add` and SIGKILL it the moment a report is half written; returns the pending reports."""
     with open(tmp_path / "killed.err", "w") as errors:
-        process = subprocess.Popen([sys.executable, "-m", "index", "add", *paths], cwd=ROOT, env=env,
-                                   stdout=subprocess.PIPE, stderr=errors, text=True)
+        process = subprocess.Popen([sys.executable, "-m", "index", "add", *paths], cwd=ROOT,
+                                   env=cli_env(settings.data_dir, settings), stdout=subprocess.PIPE, stderr=errors,
+                                   text=True)
         try:
-            assert process.stdout.readline().startswith("已导入 batch0-2018")
-            pending = _wait_for_pending(settings, process)
+            if first_line:
+                assert process.stdout.readline().startswith(first_line)
+            return _wait_for_pending(settings, process)
         finally:
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
             process.stdout.close()
-    assert pending == ["batch1-2018"]
+
+
+@pytest.mark.parametrize("mode", ["embedded", "server"])
+def test_an_ingest_killed_halfway_completes_when_run_again(mode, request, tmp_path, memo_embeddings):
+    data_dir = tmp_path / "data"
+    settings = _settings(mode, request, data_dir)
+    env = cli_env(data_dir, settings)
+    paths = [str(copy_example(tmp_path, f"batch{n}-2018.txt")) for n in range(2)]
+    assert _kill_once_pending(tmp_path, settings, paths, first_line="已导入 batch0-2018") == ["batch1-2018"]
 
     from assistant.service import AssistantService
 
@@ -164,3 +173,63 @@ def test_a_full_disk_is_a_clear_error_and_nothing_is_left_half_written(tmp_path,
     assert "database or disk is full" in error
     if victim.startswith("chroma"):
         assert ReportStore(data_dir / "reports.sqlite3").summaries() == []
+
+
+def test_a_broken_embedded_vector_store_apologises_every_time_then_recovers(tmp_path, memo_embeddings):
+    """A failed open of embedded Chroma must not leave a broken client cached for the process."""
+    from assistant.service import UNAVAILABLE, AssistantService
+
+    settings = settings_for(tmp_path / "data")
+    components_with(settings, memo_embeddings).ingestor.add_file(EXAMPLE)
+    database = settings.chroma_dir / "chroma.sqlite3"
+    healthy = database.read_bytes()
+    service = AssistantService(components_with(settings, memo_embeddings))
+    database.write_bytes(b"not a database" * 100)
+    service.components.vectors.reset_connection()
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(str(settings.chroma_dir))  # as a process started on it now would
+    for _ in range(3):
+        answer = service.ask(QUESTION)
+        assert (answer.text, answer.found) == (UNAVAILABLE, False)
+    database.write_bytes(healthy)
+    assert "690" in service.ask(QUESTION).text
+
+
+@pytest.mark.parametrize("mode", ["embedded", "server"])
+def test_a_re_import_killed_halfway_keeps_the_previous_version(mode, request, tmp_path, memo_embeddings):
+    """The new version is written beside the old one: killed before the switch, the old one still answers,
+    and the next import of any file removes what the killed one left."""
+    data_dir = tmp_path / "data"
+    settings = _settings(mode, request, data_dir)
+    env = cli_env(data_dir, settings)
+    first = copy_example(tmp_path, "keep-2018.txt")
+    assert run_cli(["-m", "index", "add", str(first)], data_dir, env=env).returncode == 0
+    changed = tmp_path / "changed" / "keep-2018.txt"
+    changed.parent.mkdir()
+    changed.write_text(first.read_text(encoding="utf-8").replace("发布信息690条", "发布信息691条"), encoding="utf-8")
+    assert _kill_once_pending(tmp_path, settings, [str(changed)]) == ["keep-2018"]
+    listing = run_cli(["-m", "index", "list"], data_dir, env=env).stdout
+    assert "keep-2018\t西翥街道办事处\t街道\t西翥街道\t2018\t14\t65\t86\t可检索" in listing
+
+    assert run_cli(["-m", "index", "add", str(copy_example(tmp_path, "other-2018.txt"))], data_dir,
+                   env=env).returncode == 0
+    from assistant.service import AssistantService
+
+    service = AssistantService(components_with(settings, memo_embeddings))
+    answer = service.ask("政务微博发布了多少条信息?", report="keep-2018")
+    assert answer.found and "690" in answer.text and "691" not in answer.text
+    reports, vectors = service.components.reports, service.components.vectors
+    assert reports.pending_ids() == [] and sorted(reports.ready_ids()) == ["keep-2018", "other-2018"]
+    assert vectors.count("keep-2018") == len(chunk_report(parse_file(first))) == 86
+    with sqlite3.connect(database_path(settings)) as db:
+        assert db.execute("SELECT COUNT(*) FROM chunks WHERE report_id = 'keep-2018'").fetchone() == (86,)
+
+    again = run_cli(["-m", "index", "add", str(changed)], data_dir, env=env)
+    assert again.returncode == 0 and "(替换了旧版本)" in again.stdout
+    line = json.dumps({"question": "政务微博发布了多少条信息?", "report": "keep-2018"}, ensure_ascii=False)
+    asked = run_cli(["-m", "assistant", "ask", "--jsonl"], data_dir, stdin=line + "\n", env=env)
+    assert "691" in json.loads(asked.stdout)["answer"]  # a process of its own: embedded Chroma caches per process
+    with sqlite3.connect(database_path(settings)) as db:
+        assert db.execute("SELECT COUNT(*), COUNT(DISTINCT version) FROM chunks WHERE report_id = 'keep-2018'"
+                          ).fetchone() == (86, 1)

@@ -48,8 +48,8 @@ def test_a_half_written_report_is_not_searchable_and_the_next_ingest_discards_it
     store_components.ingestor.add_file(EXAMPLE)
     half = parse_file(copy_example(tmp_path, "half-2018.txt"))
     chunks = chunk_report(half)
-    store_components.reports.write_pending(half, chunks)
-    store_components.vectors.replace_report(half.report_id, chunks)
+    store_components.reports.write_pending(half, half.fingerprint(), chunks)
+    store_components.vectors.add_chunks(chunks)
 
     from assistant.service import AssistantService
 
@@ -90,3 +90,53 @@ def test_the_cli_names_an_unsupported_database_url_in_one_line(tmp_path):
     result = run_cli(["-m", "index", "list"], tmp_path, env=cli_env(tmp_path, GIA_DATABASE_URL=url))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip() == f"错误: 不支持的数据库地址 {url}: 只支持 SQLite,例如 sqlite:////srv/gia/reports.sqlite3"
+
+
+def test_the_same_content_under_another_name_is_refused_by_name(store_components, tmp_path):
+    from index.ingest import DuplicateReport
+
+    store_components.ingestor.add_file(EXAMPLE)
+    twin = tmp_path / "x.txt"
+    twin.write_bytes(EXAMPLE.read_bytes())
+    with pytest.raises(DuplicateReport, match=f"与已导入的报告 {EXAMPLE_ID} 内容相同"):
+        store_components.ingestor.add_file(twin)
+    assert store_components.reports.ready_ids() == [EXAMPLE_ID]
+    assert store_components.ingestor.add_file(EXAMPLE).outcome == "unchanged"
+    assert store_components.vectors.count() == 86
+
+
+def test_cli_names_the_report_a_duplicate_already_is(tmp_path):
+    data_dir = tmp_path / "data"
+    assert run_cli(["-m", "index", "add", str(EXAMPLE)], data_dir).returncode == 0
+    twin = tmp_path / "x.txt"
+    twin.write_bytes(EXAMPLE.read_bytes())
+    result = run_cli(["-m", "index", "add", str(twin)], data_dir)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == f"错误: {twin}: 与已导入的报告 {EXAMPLE_ID} 内容相同,未重复导入"
+    assert [line.split("\t")[0] for line in run_cli(["-m", "index", "list"], data_dir).stdout.splitlines()[1:]] == [
+        EXAMPLE_ID]
+
+
+def test_an_index_written_before_versions_is_migrated(tmp_path, memo_embeddings):
+    """An index from before reports had versions keeps its reports: rows become version ''."""
+    database = tmp_path / "reports.sqlite3"
+    with sqlite3.connect(database) as db:
+        db.executescript("""
+            CREATE TABLE reports (report_id TEXT PRIMARY KEY, status TEXT NOT NULL, data TEXT NOT NULL,
+                unit TEXT, year INTEGER, level TEXT, region TEXT, title TEXT, ingested_at REAL);
+            CREATE TABLE indicators (report_id TEXT NOT NULL, position INTEGER NOT NULL, table_name TEXT,
+                label TEXT NOT NULL, parents TEXT NOT NULL, columns TEXT NOT NULL, unit TEXT, value REAL, raw TEXT,
+                line INTEGER, PRIMARY KEY (report_id, position));
+            CREATE TABLE chunks (chunk_id TEXT PRIMARY KEY, report_id TEXT NOT NULL, kind TEXT NOT NULL,
+                heading TEXT NOT NULL, body TEXT NOT NULL, position INTEGER NOT NULL);""")
+        report = parse_file(EXAMPLE)
+        db.execute("INSERT INTO reports VALUES (?, 'ready', ?, ?, ?, ?, ?, ?, 0)",
+                   (report.report_id, __import__("json").dumps(report.to_dict(), ensure_ascii=False), report.unit,
+                    report.year, report.level, report.region, report.title))
+        db.execute("INSERT INTO indicators VALUES (?, 0, 't', '微博', '[]', '[]', '条', 690, '690', 1)",
+                   (report.report_id,))
+        db.execute("INSERT INTO chunks VALUES ('xizhu-2018:s0:0', ?, 'section', '一', '正文', 0)", (report.report_id,))
+    store = components_with(settings_for(tmp_path, database_url=f"sqlite:///{database}"), memo_embeddings).reports
+    assert store.ready_ids() == [EXAMPLE_ID]
+    assert [row.value for row in store.indicators(EXAMPLE_ID)] == [690]
+    assert [chunk.chunk_id for chunk in store.chunks()] == ["xizhu-2018:s0:0"]
