@@ -1,18 +1,20 @@
 """Comparisons across reports: one indicator read from each report in scope, shown as a small
-table with a citation per cell. Figures are set side by side, never added or subtracted across
-reports, and a blank cell stays 未填报 and out of any ranking."""
+table with a citation per cell. Figures are set side by side and never added across reports; the
+difference of two is stated from their two cited cells. A blank cell stays 未填报, out of any ranking
+and of any difference."""
 from __future__ import annotations
 
 import re
 
 from assistant.answer import Answer, row_citation
+from assistant.claims import number_text
 from assistant.corpus import Corpus
 from assistant.lookup import RowMatch
 from assistant.query import Query
 
 MAX_TABLE_ROWS = 10
-_MOST = re.compile(r"最多|最高|排名|排行|哪个单位|哪个部门|哪家|哪一年|哪年")
-_FEWEST = re.compile(r"最少|最低")
+_MOST = re.compile(r"最多|最高|排名|排行|哪个单位|哪个部门|哪家|哪一年|哪年|更多|谁")
+_FEWEST = re.compile(r"最少|最低|更少")
 
 
 def compare_answer(query: Query, corpus: Corpus, rows: list[RowMatch]) -> Answer:
@@ -53,10 +55,22 @@ def _summary(matches: list[RowMatch], ranking: bool, fewest: bool, corpus: Corpu
     if ranking:
         top = [m for m in filled if m.row.value == filled[0].row.value]
         names = "、".join(corpus.report_name(m.report_id) for m in top)
-        return f"{'最少' if fewest else '最多'}的是{names}:{filled[0].row.value_text()}。" + note
+        lead = f"{'最少' if fewest else '最多'}的是{names}:{filled[0].row.value_text()}。"
+        return lead + (_difference(*reversed(filled), corpus) if len(filled) == 2 else "") + note
     if len(filled) == 2:
-        a, b = filled
-        relation = "多于" if b.row.value > a.row.value else "少于" if b.row.value < a.row.value else "等于"
-        return (f"{corpus.report_name(b.report_id)}({b.row.value_text()}){relation}"
-                f"{corpus.report_name(a.report_id)}({a.row.value_text()})。" + note)
+        return _difference(*filled, corpus) + note
     return note
+
+
+def _difference(a: RowMatch, b: RowMatch, corpus: Corpus) -> str:
+    """"B(2 件)多于A(1 件),多 1 件": the difference of the two cited cells, in their own unit;
+    cells in different units are set side by side only."""
+    first, second = corpus.report_name(a.report_id), corpus.report_name(b.report_id)
+    relation = "多于" if b.row.value > a.row.value else "少于" if b.row.value < a.row.value else "等于"
+    said = f"{second}({b.row.value_text()}){relation}{first}({a.row.value_text()})"
+    if a.row.unit != b.row.unit:
+        return f"{second}为 {b.row.value_text()},{first}为 {a.row.value_text()},单位不同,不作相减。"
+    gap = b.row.value - a.row.value
+    if not gap:
+        return said + "。"
+    return f"{said},{'多' if gap > 0 else '少'} {number_text(abs(gap))} {b.row.unit}。"

@@ -11,19 +11,19 @@ from dataclasses import dataclass, field
 from assistant.answer import Answer, Citation, row_citation, section_citation
 from assistant.compare import compare_answer
 from assistant.corpus import Corpus
-from assistant.claims import Figure, comparable, figures_in
-from assistant.evidence import Sentence, continuation, exact_quote, is_intro
-from assistant.keywords import GLOSSARY, tokenize
+from assistant.claims import figures_in
+from assistant.evidence import Sentence, continuation, earlier_items, exact_quote, figure_fit, is_intro
+from assistant.group_total import total_of
 from assistant.lookup import RowMatch
+from assistant.narrative_cell import beside_text, find_beside
 from assistant.query import Query
 from index.report import TableRow
 
 MIN_SENTENCE_COVERAGE = 0.55  # share of the question's weight a sentence (with its heading) must contain
-MIN_FIGURE_COVERAGE = 0.6
-MIN_LABEL_OVERLAP = 0.35  # of the row label's weight, in the clause: "提案办理情况16条" is no 主动公开政府信息数
 EXTRA_SENTENCE_RATIO = 0.85
 MAX_EXTRA_SENTENCES = 2
 MAX_LISTED_CANDIDATES = 8
+INTRO_MARGIN = 0.15  # coverage a section's sentence may lack against the introduction's list of titles
 REFUSAL = "报告中未提及相关内容。"
 _NONE = re.compile(r"无|没有|暂无|尚无|未发生|未收到")
 
@@ -86,19 +86,28 @@ class ExtractiveComposer:
         if len(best_per_report) > 1:
             return self._per_report_answer(query, list(best_per_report.values()), rows)
         # Cells of one row that the question does not tell apart (行政诉讼 / 未经复议直接起诉 / 总计 and
-        # 行政诉讼 / 复议后起诉 / 总计): each is stated, in table order, none picked at random or added up.
+        # 行政诉讼 / 复议后起诉 / 总计): each is stated and cited, in table order, none picked at random; when
+        # they split one column group, their sum is that group's total (行政诉讼 has no 总计 cell of its own).
         stated = with_siblings(rows[0], rows, query.text)
         if query.existence and not query.quantity:
             # "有人告过吗?" may be answered by several indicators of the same rank (复议 and 诉讼).
             stated += [m for m in rows[1:3] if len(m.row.parents) == len(rows[0].row.parents) and m not in stated]
+        report_id = stated[0].report_id
+        report = self.corpus.reports[report_id]
         parts = [_row_sentence([m.row for m in stated], query)]
         citations: list[Citation] = [row_citation(m.report_id, m.row) for m in stated]
-        for match in stated:
-            figure, sentence = self._narrative_figure(query, match.row, sentences, match.report_id)
-            if figure is None or sentence is None:
+        total = total_of([m.row for m in stated]) if len(stated) > 1 else None
+        compared = [m.row for m in stated]
+        if total is not None:
+            parts.append(total.sentence())
+            compared = [total.as_row()]
+        for cell in compared:
+            beside = find_beside(self.corpus, query, cell, report.table_rows, sentences, report_id)
+            if beside is None:
                 continue
-            citations.append(section_citation(sentence.report_id, sentence.heading, sentence.text))
-            parts.append(_agreement(match.row, figure, sentence))
+            text, cited = beside_text(self.corpus, cell, beside, report.table_rows, report.unit)
+            parts.append(text)
+            citations += [c for c in cited if c not in citations]
         if len(citations) == len(stated) and all(m.row.is_blank for m in stated):
             # The table is silent; what the narrative says about it ("现暂无政策解读情况") is said too.
             said = [s for s in sentences if s.report_id == stated[0].report_id]
@@ -116,23 +125,6 @@ class ExtractiveComposer:
         return Answer(text="各报告统计表分别为:\n" + "\n".join(lines), found=True,
                       citations=[row_citation(m.report_id, m.row) for m in stated], question=query.text)
 
-    def _narrative_figure(self, query: Query, row: TableRow, sentences: list[Sentence],
-                          report_id: str) -> tuple[Figure | None, Sentence | None]:
-        """The figure the narrative states about the same thing: its clause covers the question,
-        and of those clauses the one that says most of the row's label ("行政诉讼2起", not "行政复议1起")."""
-        label = [GLOSSARY.get(t, (t,)) for t in tokenize(row.label) if len(t) > 1]  # 收到 also reads 受理
-        best: tuple[float, Figure | None, Sentence | None] = (0.0, None, None)
-        for sentence in sentences:
-            if sentence.report_id != report_id:
-                continue
-            for figure in figures_in(sentence.text):
-                if self.corpus.coverage(query.groups, f"{sentence.heading}\n{figure.clause}") < MIN_FIGURE_COVERAGE:
-                    continue
-                overlap = self.corpus.coverage(label, figure.clause)
-                if overlap >= MIN_LABEL_OVERLAP and overlap > best[0] and comparable(row.unit, figure.unit):
-                    best = (overlap, figure, sentence)
-        return best[1], best[2]
-
     def _states_amount(self, query: Query, sentences: list[Sentence]) -> bool:
         """A count question is answered by a figure about what it asks, a value such as a phone number,
         or the report saying there was none."""
@@ -141,6 +133,11 @@ class ExtractiveComposer:
 
     def _narrative_answer(self, query: Query, sentences: list[Sentence]) -> Answer:
         best = sentences[0]
+        if is_intro(best):
+            # The introduction lists the sections' titles: the section itself answers, when it says as much.
+            best = next((s for s in sentences if not is_intro(s) and s.report_id == best.report_id
+                         and s.coverage >= best.coverage - INTRO_MARGIN), best)
+            sentences = [best, *(s for s in sentences if s is not best)]
         if query.quantity and not self._states_amount(query, sentences[:1 + MAX_EXTRA_SENTENCES]):
             # "有多少个社区?" answered by a sentence that mentions 社区 but counts nothing is a guess.
             return refusal(query, self.corpus)
@@ -154,17 +151,18 @@ class ExtractiveComposer:
         for sentence in chosen:
             headings[sentence.position] = sentence.heading
             texts = by_section.setdefault(sentence.position, [])
-            for text in [sentence.text, *continuation(self.corpus, sentence)]:
+            for text in [*earlier_items(self.corpus, sentence), sentence.text, *continuation(self.corpus, sentence)]:
                 if text not in texts:
                     texts.append(text)
         source = f"{self.corpus.report_name(best.report_id)}报告" if len(query.report_ids) > 1 else "报告"
         text = " ".join(f"据{source}“{headings[p]}”:{''.join(texts)}" for p, texts in by_section.items())
         if query.quantity:
-            clauses = [f.clause for s in chosen for f in figures_in(s.text)]
-            if clauses:
-                lead = max(clauses, key=lambda c: self.corpus.coverage(query.groups, c))
-                if self.corpus.coverage(query.groups, lead) > 0:
-                    text = f"{lead}。" + text
+            figures = [f for s in chosen for f in figures_in(s.text)]
+            if figures:
+                lead = max(figures, key=lambda f: (self.corpus.coverage(query.groups, f.clause),
+                                                   figure_fit(self.corpus, query, f)))
+                if self.corpus.coverage(query.groups, lead.clause) > 0:
+                    text = f"{lead.clause}。" + text
         citations = [section_citation(best.report_id, headings[p], exact_quote(self.corpus, best.report_id, p, texts))
                      for p, texts in by_section.items()]
         return Answer(text=text, found=True, citations=citations, question=query.text)
@@ -203,12 +201,3 @@ def _row_sentence(rows: list[TableRow], query: Query) -> str:
     if query.existence and not query.quantity:
         return ("有。" if any((r.value or 0) > 0 for r in rows) else "没有。") + text
     return text
-
-
-def _agreement(row: TableRow, figure: Figure, sentence: Sentence) -> str:
-    """Where the narrative states the figure too: agreeing, filling a blank cell, or contradicting it."""
-    if row.value is not None and figure.value == row.value:
-        return f"正文“{sentence.heading}”也写明:“{figure.clause}”。"
-    if row.value is None:
-        return f"但正文“{sentence.heading}”写的是“{figure.clause}”:表格未填而正文给出了数字,请以原报告为准。"
-    return f"但正文“{sentence.heading}”写的是“{figure.clause}”,与统计表不一致,请以原报告为准。"

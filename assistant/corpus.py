@@ -22,6 +22,8 @@ from index.report_store import ReportStore
 
 Signature = tuple[str, tuple[str, ...], str, tuple[str, ...]]  # table, parents, label, columns
 _DIGITS = re.compile(r"\d")
+MIN_SHORT_NAME = 3
+TABLE_WORD = "统计表"  # every indexed row is a cell of the report's statistics tables, whatever their printed names
 _GENERIC_UNIT_WORDS = frozenset(("街道", "办事处", "街道办", "人民政府", "人民", "政府", "办公室", "委员会"))
 
 
@@ -98,28 +100,36 @@ class Corpus:
         return self._scope_words
 
     def is_scope(self, word: str) -> bool:
-        """A word of an indexed unit's name ("西翥", "街道办") names the report, not what is asked."""
-        return any(word in unit for unit in self.unit_words) and self.names_units(word)
+        """A word of an indexed unit's name ("西翥", "街道办"), or a short form of it ("上海市政府" for
+        上海市人民政府办公厅), names the report, not what is asked."""
+        return any(_in_name(word, unit) for unit in self.unit_words) and self.names_units(word)
 
     def names_units(self, word: str) -> bool:
         """A word of unit names that the reports use mostly in those units' own reports ("西翥"),
         unlike a word every report uses ("信息" of a 大数据信息中心)."""
         cached = self._naming.get(word)
         if cached is None:
-            own = sum(len(self.by_report.get(rid, ())) for rid, r in self.reports.items() if word in r.unit)
+            own = sum(len(self.by_report.get(rid, ())) for rid, r in self.reports.items() if _in_name(word, r.unit))
             cached = self._naming[word] = self.document_frequency(word) <= 2 * own
         return cached
 
     def named_units(self, question: str) -> set[str]:
         """The indexed units a question names: those whose naming words cover most of it
-        ("五华区教育局" names the 教育局, not also the 五华区人民政府)."""
-        found: dict[str, int] = {}
+        ("五华区教育局" names the 教育局, not also the 五华区人民政府), and any other unit named by words
+        of its own ("淮安市和上海市谁…" names both)."""
+        found: dict[str, set[str]] = {}
         for unit, words in self.unit_words.items():
-            length = sum(len(w) for w in words if w in question and self.names_units(w))
-            if length:
-                found[unit] = length
-        best = max(found.values(), default=0)
-        return {unit for unit, length in found.items() if length == best}
+            said = {w for w in words if w in question and self.names_units(w)}
+            if said:
+                found[unit] = said
+        named: set[str] = set()
+        covered: set[str] = set()
+        for unit, said in sorted(found.items(), key=lambda item: -sum(len(w) for w in item[1])):
+            best = sum(len(w) for w in said) == max(sum(len(w) for w in s) for s in found.values())
+            if best or not any(w in c or c in w for w in said for c in covered):
+                named.add(unit)
+                covered |= said
+        return named
 
     def known(self, word: str) -> bool:
         return self.document_frequency(word) > 0
@@ -151,7 +161,20 @@ class Corpus:
         return sum(self.weight(g) for g in groups if any(word in text for word in g)) / total
 
 
+def _in_name(word: str, unit: str) -> bool:
+    """`word` is part of the unit's name, or a short form of it: the name's first characters (its place)
+    and then some of its characters in order, as people shorten 上海市人民政府办公厅 to 上海市政府办公厅."""
+    if word in unit:
+        return True
+    if len(word) < MIN_SHORT_NAME or not unit.startswith(word[:2]):
+        return False
+    rest = iter(unit)
+    return all(ch in rest for ch in word)
+
+
 def _indexed_row(key: Signature) -> IndexedRow:
-    _, parents, label, columns = key
+    """The context holds the table's name too: "统计表里…" and "主动公开的规章" (表二, 主动公开政府信息情况)
+    name the table a cell is in."""
+    table, parents, label, columns = key
     text = " ".join([label, *columns])
-    return IndexedRow(key, text, " ".join([*parents, text]), tuple(tokenize(text)))
+    return IndexedRow(key, text, " ".join([table, TABLE_WORD, *parents, text]), tuple(tokenize(text)))

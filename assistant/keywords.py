@@ -23,6 +23,7 @@ _DOMAIN_WORDS = (
     "科研机构", "社会公益组织", "法律服务机构", "自然人", "行政许可", "行政处罚", "行政强制", "行政事业性收费",
     "微博", "微信", "公报", "诉讼", "复议", "举报", "发布会", "培训", "审核", "填报", "经费", "舆情",
     "公众号", "微信公众号", "打官司", "填报日期", "联系电话", "电子邮箱", "查阅点", "下一步",
+    "上年度", "下年度", "上年结转", "信息处理费", "政务新媒体", "未经复议", "复议后起诉",
 )
 for _word in _DOMAIN_WORDS:
     jieba.add_word(_word)
@@ -34,7 +35,8 @@ STOP_WORDS = frozenset(
     报告 年度 今年 全年 本年 当年 年 月 日 情况 方面 相关 具体 一共 共 总共 合计 到底 究竟 大概 大约 数量 数 总数
     去年 前年 一年 怎么样 怎么办 做 做了 得 叫 里 中 上 下 内 去 来 说 提到 提及 写 所 谁 哪里 何 时候 一个 有人 人们 大家 还 又 再 呢 吗 嘛
     因为 因 由于 所以 关于 对于 有关 以及 并且 而且 但是 然后 已经 曾经 一些 哪天 哪年 哪儿 在哪 在哪里 哪位 是谁 啥 咋 什么样
-    多久 的话 这样 那样 主要 一般 分别 都有 包括 哪些是 您 咱 咱们 街道办 办事处
+    多久 的话 这样 那样 主要 一般 分别 都有 包括 哪些是 您 咱 咱们 街道办 办事处 而 到 打
+    还有 各 各自 后来 一行 这一行 一栏 这一栏 这栏 这一项 这项 表格 表里 表中 表上
     the a an of in on at to for and or is are was were be been how many much what which who when where why
     did do does there their this that with by from about any all number total anyone anybody someone ever
     its it has have had been being year years annual report reports mentioned mention say says said
@@ -47,14 +49,21 @@ STOP_WORDS = frozenset(
 # Alternatives of the report's own words for colloquial, synonym and English wording; any one of
 # them found in a text counts as the question's word being there.
 GLOSSARY: dict[str, tuple[str, ...]] = {
-    "官司": ("行政诉讼",), "打官司": ("行政诉讼",), "起诉": ("行政诉讼",), "告": ("行政诉讼", "行政复议"),
+    "官司": ("行政诉讼",), "打官司": ("行政诉讼",), "起诉": ("起诉", "行政诉讼"), "被告": ("行政诉讼",), "告": ("行政诉讼", "行政复议"),
     "告过": ("行政诉讼", "行政复议"), "状告": ("行政诉讼",), "诉讼": ("诉讼",), "复议": ("复议",),
     "投诉": ("举报", "投诉"), "公众号": ("政务微信",), "发布会": ("新闻发布会",),
     "明年": ("计划", "安排", "下一步"), "下一年": ("计划", "安排", "下一步"), "打算": ("计划", "安排", "下一步"),
     "改进": ("改进", "整改"), "毛病": ("问题", "不足"), "不足": ("问题", "不足"), "花": ("费用", "经费"),
     "钱": ("费用", "经费"), "收费": ("费用", "收费", "收取"), "费": ("费用", "收费", "收取"),
     "发": ("发布", "公开", "发"), "发布": ("发布", "公开"), "公布": ("公布", "公开"), "开": ("召开", "开"),
-    "办": ("办理", "举办", "办"), "人数": ("人员数", "人数"), "收到": ("收到", "受理", "新收"), "受理": ("受理", "收到", "新收"),
+    "办": ("办理", "举办", "办"), "人数": ("人员数", "人数"), "收到": ("收到", "受理", "新收"), "受理": ("受理", "收到", "新收"), "新收": ("新收", "收到", "受理"),
+    "结转": ("结转", "顺延"),
+    "没法": ("无法",), "法院": ("行政诉讼", "起诉"), "经过": ("经过", "经"),
+    # The 2019 and 2021 templates report the 信息处理费 under 六、其他需要报告的事项, often as just "无".
+    "信息处理费": ("信息处理费", "其他需要报告"), "处理费": ("处理费", "其他需要报告"),
+    # An application someone "made" is one the office received: the 2019 table's 本年新收 row.
+    "提出": ("提出", "新收", "收到", "受理"), "提交": ("提交", "新收", "收到", "受理"),
+    "递交": ("递交", "新收", "收到", "受理"), "收": ("收到", "新收", "收取", "收费"),
     "lawsuit": ("行政诉讼",), "lawsuits": ("行政诉讼",), "litigation": ("行政诉讼",), "sued": ("行政诉讼",),
     "court": ("行政诉讼",), "reconsideration": ("行政复议",), "appeal": ("行政复议",), "appeals": ("行政复议",),
     "weibo": ("微博",), "microblog": ("微博",), "wechat": ("微信",), "website": ("网站",),
@@ -95,6 +104,8 @@ _BLOCK_BREAK = re.compile(r"[^\w+#&.%\-]+")  # characters jieba never joins to a
 _TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]")
 _COUNT_WORD = re.compile(r"^(几|多少)[个次件条篇名人项起家期场所位天]?$")
 _YEAR = re.compile(r"^(19|20)\d{2}年?$")
+_COUNTING = frozenset(("几", "多少"))
+_MEASURE_WORDS = frozenset("个 次 件 条 篇 名 人 项 起 家 期 场 所 位 天 份 宗 批 轮".split())
 
 
 def tokenize(text: str) -> list[str]:
@@ -151,8 +162,14 @@ def concepts(question: str, is_scope: Callable[[str], bool], known: Callable[[st
     a dictionary word nor found in the reports ("点有") falls back to its characters.
     """
     groups: list[tuple[str, ...]] = []
+    previous = ""
     for token in jieba.lcut(question.lower()):
-        token = token.strip()
+        token, counted = token.strip(), previous in _COUNTING
+        previous = token or previous
+        if counted and token in _MEASURE_WORDS:
+            continue  # "多少场官司": 场 is how the count is said, not what is asked about
+        if len(token) > 1 and not token.isascii() and token[0] in STOP_WORDS and not _is_word(token):
+            token = token[1:]  # jieba's guess glued a function word to the next character: "因本机关" → 因本
         if (not token or not _TOKEN_OK.search(token) or token in STOP_WORDS or _COUNT_WORD.match(token)
                 or is_year(token) or is_scope(token)):
             continue

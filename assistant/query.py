@@ -15,8 +15,10 @@ _FOLLOW_UP_LEAD = re.compile(r"^(那么?|那个|还有|另外|然后|再问一�
 _FOLLOW_UP_TAIL = re.compile(r"(呢|怎么样|如何|情况呢)\s*[??]?\s*$")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年度?|(?!\d))")  # "2018年", or "2018" in an English question
 # The measure word a count question asks in ("几次" → 次): of otherwise equal rows, the one counted in it.
-_UNIT_ASKED = re.compile(r"(?:几|多少)\s*(人次|万元|元|次|件|起|条|篇|名|位|人|个|项|场|家)")
-_COMPARE = re.compile(r"对比|比较|相比|相较|排名|排行|最多|最少|最高|最低|哪个单位|哪个部门|哪家|哪一年|哪年|变化|增减")
+_UNIT_ASKED = re.compile(r"(?:几|多少)\s*(人次|万元|元|钱|次|件|起|条|篇|名|位|人|个|项|场|家)")
+_MONEY = {"钱": "元"}  # "花了多少钱" asks an amount of money
+_COMPARE = re.compile(r"对比|比较|相比|相较|排名|排行|最多|最少|最高|最低|哪个单位|哪个部门|哪家|哪一年|哪年|变化|增减|"
+                      r"更多|更少|多了|少了|增加了|减少了|相差|差多少|差距|谁")
 MAX_FOLLOW_UP_CHARS = 20
 MAX_REPORTS_PER_ANSWER = 5  # more reports in scope than this, and a question that names none asks which is meant
 
@@ -107,4 +109,5 @@ def prepare(question: str, history: list[tuple[str, str]], corpus: Corpus, repor
         report_ids, candidates = [], report_ids  # too many to answer one by one: ask which is meant
     return Query(text=text, terms=terms, groups=groups, report_ids=report_ids,
                  quantity=compare or bool(_QUANTITY.search(text)), existence=bool(_EXISTENCE.search(text)),
-                 compare=compare, missing_scope=missing, candidates=candidates, unit=unit.group(1) if unit else "")
+                 compare=compare, missing_scope=missing, candidates=candidates,
+                 unit=_MONEY.get(unit.group(1), unit.group(1)) if unit else "")
