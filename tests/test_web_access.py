@@ -3,28 +3,17 @@ the citizens' app exposes only `ask`, and bad questions get a short message, nev
 from __future__ import annotations
 
 import json
-import urllib.parse
+import urllib.error
 import urllib.request
 
 import pytest
 
-from tests.web_helpers import STAFF_PASSWORD, STAFF_USER, AppProcess, ask, get, post_json, serving_copy
+from tests.web_helpers import ask, get, login_cookie, post_json, serving_copy
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, cli_data_dir):
     yield from serving_copy(cli_data_dir, tmp_path_factory.mktemp("web-access") / "data")
-
-
-def login_cookie(app: AppProcess, password: str = STAFF_PASSWORD) -> str | None:
-    form = urllib.parse.urlencode({"username": STAFF_USER, "password": password}).encode()
-    request = urllib.request.Request(f"{app.url}/staff/login", data=form, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            cookies = response.headers.get_all("set-cookie") or []
-    except urllib.error.HTTPError:
-        return None
-    return "; ".join(c.split(";", 1)[0] for c in cookies)
 
 
 def test_anonymous_calls_to_staff_routes_are_refused(app):

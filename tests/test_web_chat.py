@@ -1,15 +1,16 @@
 """The web app in a real browser (Debian's Chromium through Playwright) against `python app.py` on loopback:
-the citizens' chat, its sources and side panel, feedback, bad input, phone width; then the staff pages."""
+the citizens' chat (Gradio's Chatbot), its sources and side panel, feedback, bad input, phone width; then the staff
+pages. Long conversations, layout, accessibility and what the site covers are in test_web_conversation.py."""
 from __future__ import annotations
 
 import json
 import re
-import time
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.web_helpers import OUTPUT, STAFF_PASSWORD, STAFF_USER, launch_chromium, serving_copy, write_timing
+from tests.web_helpers import (OUTPUT, STAFF_PASSWORD, STAFF_USER, Turn, ask_in_page, launch_chromium, open_chat,
+                               serving_copy, write_timing)
 
 EXAMPLE_ID = "xizhu-2018"
 
@@ -36,36 +37,21 @@ def page(app, browser):
     page.dialogs = []
     page.on("request", lambda request: page.requests.append(request.url))
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(app.url + "/")
-    page.wait_for_selector('textarea[data-testid="textbox"]')
+    open_chat(page, app.url)
     yield page
     context.close()
 
 
 def ask(page: Page, question: str, press_enter: bool = True):
-    """Types a question and waits until its answer is finished; returns the turn and the time to its first text."""
-    turns = page.locator("#chat-log .turn")
-    before = turns.count()
-    box = page.locator("#question textarea")
-    box.fill(question)
-    started = time.perf_counter()
-    if press_enter:
-        box.press("Enter")
-    else:
-        page.locator("#send").click()
-    turn = turns.nth(before)
-    turn.locator(".msg.bot .answer-text").filter(has_not=page.locator(".typing")).wait_for()
-    first_text = time.perf_counter() - started
-    turn.locator(".msg.bot:not(.pending)").wait_for()
-    return turn, first_text
+    return ask_in_page(page, question, press_enter)
 
 
 def test_answer_streams_with_numbered_sources_and_the_panel_shows_them(page: Page, app):
     turn, first_text = ask(page, "微博发了多少条?")
     write_timing("browser_first_answer_text_s", first_text)
-    expect(turn.locator(".msg.user")).to_have_text("微博发了多少条?")
-    expect(turn.locator(".answer-text")).to_contain_text("690")
-    sources = turn.locator(".src")
+    expect(turn.user).to_have_text("微博发了多少条?")
+    expect(turn.answer).to_contain_text("690")
+    sources = turn.sources
     assert sources.count() >= 2
     row_source = sources.nth(0)
     expect(row_source.locator(".src-n")).to_have_text("[1]")
@@ -88,6 +74,8 @@ def test_answer_streams_with_numbered_sources_and_the_panel_shows_them(page: Pag
     mark = page.locator("#source-view mark.hit")
     expect(mark).to_have_text("2018年西翥街道办事处通过官方政务微博发布信息690条。")
     expect(page.locator("#source-view .panel-heading")).to_have_text("九、公开平台载体建设情况")
+    expect(page.locator("#source-view .panel-links a", has_text="阅读报告全文")).to_have_attribute(
+        "href", re.compile(r"reports/xizhu-2018#sec-\d+"))
     page.screenshot(path=str(OUTPUT / "chat-desktop.png"), full_page=True)
     outside = [url for url in page.requests if not url.startswith(app.url)]
     assert outside == [], f"the page fetched from outside the app: {outside[:5]}"
@@ -96,58 +84,64 @@ def test_answer_streams_with_numbered_sources_and_the_panel_shows_them(page: Pag
 def test_follow_up_keeps_context_and_clear_starts_over(page: Page):
     ask(page, "行政诉讼有几起?")
     turn, _ = ask(page, "那行政复议呢?", press_enter=False)
-    answer = turn.locator(".answer-text")
-    expect(answer).to_contain_text("复议")
-    expect(answer).to_contain_text("1")
-    expect(answer).not_to_contain_text("诉讼数量")
+    expect(turn.answer).to_contain_text("复议")
+    expect(turn.answer).to_contain_text("1")
+    expect(turn.answer).not_to_contain_text("诉讼数量")
     page.locator("#clear").click()
-    expect(page.locator("#chat-log .turn")).to_have_count(0)
-    expect(page.locator("#chat-log .chat-empty")).to_be_visible()
+    expect(page.locator("#chat-log .message-row")).to_have_count(0)
+    expect(page.locator("#chat-log")).to_contain_text("您好!我可以回答")
+    turn, _ = ask(page, "那行政复议呢?")  # no history any more: a fresh conversation
+    assert turn.number == 0
 
 
 def test_starter_question_is_answered(page: Page):
     page.locator("#starters button", has_text="行政诉讼有几起?").click()
-    turn = page.locator("#chat-log .turn").first
-    expect(turn.locator(".msg.bot.answer .answer-text")).to_contain_text("2")
-    expect(turn.locator(".src").first).to_be_visible()
+    turn = Turn(page, 0).wait_done()
+    expect(turn.answer).to_contain_text("2")
+    expect(turn.sources.first).to_be_visible()
+    expect(page.locator("#question textarea")).to_have_value("")
 
 
 def test_unanswerable_question_shows_the_refusal(page: Page):
     turn, _ = ask(page, "今天昆明的天气怎么样?")
-    bot = turn.locator(".msg.bot")
-    expect(bot).to_have_class("msg bot refusal")
-    expect(bot.locator(".badge")).to_have_text("未找到答案")
-    expect(bot.locator(".answer-text")).to_contain_text("报告中未提及相关内容")
-    expect(bot.locator(".src")).to_have_count(0)
+    expect(turn.answer.locator(".badge-refusal")).to_have_text("未找到答案")
+    expect(turn.answer).to_contain_text("报告中未提及相关内容")
+    expect(turn.sources).to_have_count(0)
+    expect(turn.feedback("wrong")).to_be_visible()  # a refusal can be rated too
 
 
 def test_bad_questions_never_break_the_chat(page: Page):
     turn, _ = ask(page, "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned=2\">")
-    expect(turn.locator(".msg.user")).to_contain_text("<script>window.__pwned = 1</script>")
+    expect(turn.user).to_contain_text("<script>window.__pwned = 1</script>")
+    expect(turn.user).to_contain_text("<img src=x")
     assert page.evaluate("window.__pwned") is None
     assert page.dialogs == []
 
     turn, _ = ask(page, "", press_enter=False)
-    expect(turn.locator(".msg.bot.notice")).to_contain_text("问题为空")
+    expect(turn.answer.locator(".badge-notice")).to_be_visible()
+    expect(turn.answer).to_contain_text("问题为空")
     turn, _ = ask(page, "?!。,,,???")
-    expect(turn.locator(".msg.bot.notice")).to_contain_text("问题为空")
+    expect(turn.answer).to_contain_text("问题为空")
     turn, _ = ask(page, "微博" * 5001)
-    expect(turn.locator(".msg.bot.notice")).to_contain_text("问题太长")
-    expect(turn.locator(".msg.user")).to_contain_text("共 10002 字")
+    expect(turn.answer).to_contain_text("问题太长")
+    expect(turn.user).to_contain_text("共 10002 字")
+    turn, _ = ask(page, "*强调* `代码` [链接](http://example.com) # 标题")
+    expect(turn.user).to_have_text("*强调* `代码` [链接](http://example.com) # 标题")  # shown as typed, not as Markdown
+    expect(turn.user.locator("a", has_text="链接")).to_have_count(0)  # (a bare URL is still made a link)
     turn, _ = ask(page, "\x00\x07\x1b[31m微博发了多少条?\x7f")
-    expect(turn.locator(".msg.bot.answer")).to_contain_text("690")
+    expect(turn.answer).to_contain_text("690")
     assert "Traceback" not in page.content()
 
 
 def test_feedback_is_stored_on_disk(page: Page, app):
     turn, _ = ask(page, "政府网站公开了多少条信息?")
-    expect(turn.locator(".answer-text")).to_contain_text("未填报")
-    turn.locator(".fb[data-rating='wrong']").click()
+    expect(turn.answer).to_contain_text("未填报")
+    turn.feedback("wrong").click()
     comment = page.locator("#feedback-comment textarea")
     expect(comment).to_be_visible()
     comment.fill("我想知道网站上实际发布了多少条")
     page.locator("#feedback-send").click()
-    expect(turn.locator(".feedback.done")).to_contain_text("有错误")
+    expect(turn.extra.locator(".feedback.done")).to_contain_text("有错误")
     expect(comment).to_be_hidden()
     records = [json.loads(line) for line in (app.data_dir / "feedback.jsonl").read_text().splitlines()]
     record = records[-1]
@@ -163,23 +157,26 @@ def test_phone_width_nothing_cut_off(app, browser):
                                   device_scale_factor=2)
     page = context.new_page()
     try:
-        page.goto(app.url + "/")
-        page.wait_for_selector('textarea[data-testid="textbox"]')
+        open_chat(page, app.url)
         turn, _ = ask(page, "微博发了多少条?")
-        expect(turn.locator(".src").first).to_be_visible()
+        expect(turn.sources.first).to_be_visible()
         page.screenshot(path=str(OUTPUT / "chat-phone.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
-        for selector in (".msg.user .bubble", ".msg.bot .bubble", ".src", "#question textarea", "#send"):
-            box = page.locator(selector).first.bounding_box()
-            assert box["x"] >= 0 and box["x"] + box["width"] <= 375, (selector, box)
-        font_px = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.answer-text')).fontSize)")
+        for locator in (turn.user.locator(".message"), turn.answer.locator(".message"), turn.sources.first,
+                        page.locator("#question textarea"), page.locator("#send"), page.locator("#clear")):
+            box = locator.first.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 375, (locator, box)
+        font_px = page.evaluate("parseFloat(getComputedStyle(document.querySelector('#chat-log .bot-row .md')).fontSize)")
         assert font_px >= 13
-        turn.locator(".src").first.click()
+        turn.sources.first.tap()
         expect(page.locator("#source-view tr.hit")).to_be_visible()
         page.wait_for_function("""() => {  // the panel slides in; then the highlighted row is fully on screen
             const r = document.querySelector('#source-view tr.hit').getBoundingClientRect();
             return r.left >= 0 && r.right <= 375 && r.top >= 0 && r.bottom <= 740; }""", timeout=5000)
         page.screenshot(path=str(OUTPUT / "chat-phone-source.png"))
+        page.locator("#source-view .panel-close").tap()  # the panel covers the chat on a phone: a big way back
+        expect(page.locator("#source-panel")).not_to_have_class(re.compile(r"\bopen\b"))
+        expect(turn.sources.first).to_be_visible()
     finally:
         context.close()
 
@@ -278,9 +275,9 @@ def test_staff_uploads_the_example_again_and_a_bad_file_is_refused(staff: Page, 
 
 def test_staff_sees_and_downloads_feedback(staff: Page, app, page: Page):
     turn, _ = ask(page, "行政诉讼有几起?")
-    turn.locator(".fb[data-rating='helpful']").click()
+    turn.feedback("helpful").click()
     page.locator("#feedback-send").click()
-    expect(turn.locator(".feedback.done")).to_be_visible()
+    expect(turn.extra.locator(".feedback.done")).to_be_visible()
 
     staff.get_by_role("tab", name="事实核查").click()
     staff.get_by_role("tab", name="用户反馈").click()
@@ -303,13 +300,14 @@ def test_staff_adds_and_deletes_a_second_report_and_the_chat_offers_a_picker(sta
     context = browser.new_context()
     citizen = context.new_page()
     try:
-        citizen.goto(app.url + "/")
+        open_chat(citizen, app.url)
         picker = citizen.locator("#report-picker")
         expect(picker).to_be_visible()
         expect(picker.locator("input")).to_have_value("全部报告")
+        expect(citizen.locator("#coverage .cov-list li")).to_have_count(2)
         turn, _ = ask(citizen, "行政诉讼有几起?")
-        expect(turn.locator(".answer-text")).to_contain_text("各报告")
-        expect(turn.locator(".src")).to_have_count(2)
+        expect(turn.answer).to_contain_text("各报告")
+        expect(turn.sources).to_have_count(2)
     finally:
         context.close()
 
@@ -321,8 +319,8 @@ def test_staff_adds_and_deletes_a_second_report_and_the_chat_offers_a_picker(sta
     expect(staff.locator("#report-table")).not_to_contain_text("xizhu-2018-copy")
     page = browser.new_page()
     try:
-        page.goto(app.url + "/")
-        page.wait_for_selector('textarea[data-testid="textbox"]')
+        open_chat(page, app.url)
         expect(page.locator("#report-picker")).to_be_hidden()
+        expect(page.locator("#coverage .cov-list li")).to_have_count(1)
     finally:
         page.close()

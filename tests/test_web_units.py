@@ -12,7 +12,7 @@ import pytest
 from index.report import Report, Section, TableRow
 from webapp.auth import require_staff
 from webapp.feedback import FeedbackStore
-from webapp.render import render_log, render_source
+from webapp.render import answer_markdown, plain_markdown, render_messages, render_report, render_source
 from webapp.uploads import UploadError, safe_name, store_upload
 
 
@@ -82,11 +82,36 @@ def test_feedback_is_appended_and_read_back(tmp_path):
         store.add(_turn(), "meh")
 
 
-def test_log_escapes_everything_a_user_or_report_wrote():
-    html = render_log([_turn(question="<script>alert(1)</script>", text="<b>x</b>\n第二行")])
-    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "&lt;b&gt;x&lt;/b&gt;<br>第二行" in html
-    assert 'data-src="0"' in html and "[1]" in html
+def test_messages_escape_everything_a_user_or_report_wrote():
+    messages = render_messages([_turn(question="<script>alert(1)</script> *x* [a](b)", text="<b>x</b>\n第二行 *强调*")])
+    question, answer, extra = (m["content"] for m in messages)
+    assert [m["role"] for m in messages] == ["user", "assistant", "assistant"]
+    assert "<script>" not in question and "&lt;script&gt;alert(1)&lt;/script&gt;" in question
+    assert r"\*x\*" in question and r"\[a\](b)" in question
+    assert answer == "&lt;b&gt;x&lt;/b&gt;\n第二行 \\*强调\\*"
+    assert 'value="src:0:0"' in extra and "[1]" in extra and 'value="fb:0:wrong"' in extra
+
+
+def test_answer_tables_and_lists_stay_markdown_and_are_set_apart():
+    text = "| 报告 | 指标 | 数值 |\n|---|---|---|\n| 甲 | 四、行政复议数量 | 1 件 |\n乙的统计表中没有找到这一指标。\n- 一项\n---"
+    assert answer_markdown(text).split("\n") == [
+        "| 报告 | 指标 | 数值 |", "|---|---|---|", "| 甲 | 四、行政复议数量 | 1 件 |", "",
+        "乙的统计表中没有找到这一指标。", "- 一项", "\\---"]
+    assert plain_markdown("1. 第一\n- 第二\n# 第三") == "1\\. 第一\n\\- 第二\n\\# 第三"
+
+
+def test_a_turn_shows_its_progress_and_its_status():
+    pending = render_messages([_turn(text="", status="pending", citations=[])])
+    assert [m["content"] for m in pending][1] == '<span class="typing">正在查找报告…</span>' and len(pending) == 2
+    waiting = render_messages([_turn(text="", status="pending", citations=[], waiting="系统正在准备")])
+    assert "系统正在准备" in waiting[1]["content"]
+    refusal = render_messages([_turn(text="报告中未提及相关内容。", status="refusal", citations=[])])
+    assert refusal[1]["content"].startswith('<span class="badge badge-refusal">未找到答案</span>')
+    assert 'value="fb:0:helpful"' in refusal[2]["content"]  # a refusal can be rated
+    notice = render_messages([_turn(text="问题为空", status="notice", citations=[])])
+    assert len(notice) == 2 and "badge-notice" in notice[1]["content"]
+    rated = render_messages([_turn(feedback="wrong")])
+    assert "已收到您的反馈(有错误)" in rated[2]["content"] and 'value="fb:' not in rated[2]["content"]
 
 
 def _report() -> Report:
@@ -111,6 +136,36 @@ def test_source_panel_highlights_the_quote_or_the_row():
     assert '<tr class="blank"><td style="padding-left:1.2em">2.政府网站公开政府信息数</td><td>条</td><td>未填报</td>' in table
 
 
+def test_the_whole_report_page_has_its_narrative_tables_and_signoff():
+    report = _report()
+    report.signoff = {"联系电话": "68406611"}
+    report.source = "/srv/reports/r.txt"
+    page = render_report(report, has_original=True)
+    assert "<title>某街道2018年报告 · 政府信息公开年报问答</title>" in page
+    assert '<section id="sec-0"><h2>九、平台</h2>' in page and "全年发布信息690条" in page
+    assert '<table class="stats" id="table-0">' in page and "<td>未填报</td>" in page and "690 条" in page
+    assert "联系电话" in page and "68406611" in page
+    assert 'href="r/original" download>下载原文(TXT)' in page
+    assert "下载原文" not in render_report(report, has_original=False)
+    report.title = "<script>x</script>"
+    assert "<script>x" not in render_report(report, has_original=False)
+
+
+def test_the_citizens_page_is_this_site_not_gradio():
+    from webapp.server import citizen_page
+
+    gradio_head = ('<!doctype html>\n<html\n\tlang="en"\n>\n<head>\n<meta charset="utf-8" />\n'
+                   '<meta property="og:title" content="Gradio" />\n'
+                   '<meta property="og:description" content="Click to try out the app!" />\n'
+                   '<meta\n\t\t\tname="twitter:image"\n\t\t\tcontent="https://example.com/x.jpg"\n\t\t/>\n'
+                   '<link rel="manifest" href="/manifest.json" />\n</head></html>')
+    page = citizen_page(gradio_head)
+    assert 'lang="zh-CN"' in page and "<title>政府信息公开年报问答</title>" in page
+    for gone in ("Gradio", "Click to try", "x.jpg", "manifest.json"):
+        assert gone not in page.replace("Gradio footer navigation", ""), gone
+    assert "define('language', 'zh-CN')" in page
+
+
 def test_staff_handlers_refuse_a_session_without_login():
     for request in (None, SimpleNamespace(username=None), SimpleNamespace(username="")):
         with pytest.raises(gr.Error):
@@ -132,6 +187,6 @@ def test_an_internal_error_becomes_a_short_apology_and_is_logged(caplog):
     assert steps[1][-1]["text"] == "半句"
     final = steps[-1][-1]
     assert final["status"] == "error" and final["text"] == APOLOGY and final["citations"] == []
-    assert "disk on fire" not in render_log(steps[-1])
-    assert "出错了" in render_log(steps[-1])
+    shown = "".join(m["content"] for m in render_messages(steps[-1]))
+    assert "disk on fire" not in shown and "出错了" in shown
     assert any("disk on fire" in (r.exc_text or "") or r.exc_info for r in caplog.records)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -145,8 +146,81 @@ def ask(base: str, question: str, history: list | None = None, report: str = "",
     return call_api(base, "ask", [question, history or [], report], timeout=timeout)
 
 
-def launch_chromium(playwright):
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+def login_cookie(app: AppProcess, password: str = STAFF_PASSWORD) -> str | None:
+    """The staff session cookie after a login through Gradio's login route, or None when it is refused."""
+    form = urllib.parse.urlencode({"username": STAFF_USER, "password": password}).encode()
+    request = urllib.request.Request(f"{app.url}/staff/login", data=form, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            cookies = response.headers.get_all("set-cookie") or []
+    except urllib.error.HTTPError:
+        return None
+    return "; ".join(c.split(";", 1)[0] for c in cookies)
+
+
+def launch_chromium(playwright, *extra_args: str):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args])
+
+
+# --- the citizens' chat (Gradio's Chatbot) in a page ----------------------------------------------------------
+
+_ROW = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
+# Turn k is the k-th user message and the assistant messages up to the next one: the answer, then (for an
+# answer or a refusal) the sources and feedback. It is finished once it has those, or a notice / error badge.
+TURN_DONE_JS = """(k) => {
+  const users = document.querySelectorAll('#chat-log .message-row.user-row');
+  if (users.length <= k) return false;
+  const bots = [];
+  for (let row = users[k].nextElementSibling; row && !row.classList.contains('user-row'); row = row.nextElementSibling)
+    if (row.classList.contains('bot-row')) bots.push(row);
+  if (!bots.length || bots[0].querySelector('.typing')) return false;
+  return bots.length > 1 || !!bots[0].querySelector('.badge-notice, .badge-error');
+}"""
+
+
+class Turn:
+    """Locators for one question and its answer in the chat."""
+
+    def __init__(self, page, number: int):
+        self.page = page
+        self.number = number
+        user = f"(//*[@id='chat-log']//div[{_ROW.format('user-row')}])[{number + 1}]"
+        self.user = page.locator(f"xpath={user}")
+        self.answer = page.locator(f"xpath={user}/following-sibling::div[{_ROW.format('bot-row')}][1]")
+        self.extra = page.locator(f"xpath={user}/following-sibling::div[{_ROW.format('bot-row')}][2]")
+        self.sources = page.locator(f'#chat-log button.src[value^="src:{number}:"]')
+
+    def feedback(self, rating: str):
+        return self.page.locator(f'#chat-log button.fb[value="fb:{self.number}:{rating}"]')
+
+    def wait_done(self, timeout: float = 120_000) -> "Turn":
+        self.page.wait_for_function(TURN_DONE_JS, arg=self.number, timeout=timeout)
+        return self
+
+
+def turn_count(page) -> int:
+    return page.locator("#chat-log .message-row.user-row").count()
+
+
+def ask_in_page(page, question: str, press_enter: bool = True, timeout: float = 120_000) -> tuple[Turn, float]:
+    """Types a question and waits until its answer is finished; returns the turn and the time to its first text."""
+    turn = Turn(page, turn_count(page))
+    box = page.locator("#question textarea")
+    box.fill(question)
+    started = time.perf_counter()
+    if press_enter:
+        box.press("Enter")
+    else:
+        page.locator("#send").click()
+    turn.answer.locator(".md").filter(has_not=page.locator(".typing")).wait_for(timeout=timeout)
+    first_text = time.perf_counter() - started
+    return turn.wait_done(timeout), first_text
+
+
+def open_chat(page, base: str) -> None:
+    page.goto(base + "/")
+    page.wait_for_selector("#question textarea")
+    page.wait_for_function("() => !document.querySelector('#coverage .coverage.empty')", timeout=60_000)
 
 
 def write_timing(name: str, value: float) -> None:

@@ -58,3 +58,10 @@ class ServiceLoader:
     @property
     def ready(self) -> bool:
         return self._ready.is_set() and self._service is not None
+
+    @property
+    def state(self) -> str:
+        """'loading', 'ready' or 'failed': what the page tells its visitors."""
+        if not self._ready.is_set():
+            return "loading"
+        return "ready" if self._service is not None else "failed"

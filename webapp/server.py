@@ -1,20 +1,23 @@
-"""One FastAPI process: the citizens' chat at `/` and, with a staff password set, the staff app at `/staff/`
-behind Gradio's login; without one `/staff/` only says how to enable it."""
+"""One FastAPI process: the citizens' chat at `/`, the indexed reports at `/reports/`, and, with a staff password
+set, the staff app at `/staff/` behind Gradio's login; without one `/staff/` only says how to enable it."""
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import gradio as gr
 import uvicorn
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 
 from settings import Settings
 from webapp.auth import DISABLED_MESSAGE, staff_credentials
 from webapp.chat import build_chat
 from webapp.feedback import FeedbackStore
 from webapp.loader import ServiceLoader
+from webapp.render import SITE_TITLE, not_found_page, render_report
+from webapp.reports import ReportCatalog, original_file
 from webapp.staff import build_staff
 
 log = logging.getLogger(__name__)
@@ -25,19 +28,158 @@ THEME = gr.themes.Default(
     font=["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "system-ui", "sans-serif"],
     font_mono=["ui-monospace", "Menlo", "Consolas", "monospace"],
 )
-CITIZEN_UPLOAD_LIMIT = "1mb"  # the chat takes no files; Gradio's upload route is still there, so keep it small
+# Routes through which Gradio takes files from a browser. The chat takes none, so on the citizens' app they
+# are refused before Gradio sees them; the staff app (/staff/gradio_api/upload, behind its login) keeps its own.
+UPLOAD_ROUTES = frozenset(("/gradio_api/upload", "/gradio_api/process_recording"))
 QUEUE_SIZE = 200
+DESCRIPTION = "就政府信息公开工作年度报告提问,回答摘自报告原文与统计表,并注明出处。"
+
+# Read by the page before Gradio's own scripts: Gradio's interface strings follow the browser's language, so
+# it is told the page is Chinese; a few labels Gradio writes in English only are put into Chinese as they appear.
+PAGE_HEAD = f"""<title>{SITE_TITLE}</title>
+<meta name="description" content="{DESCRIPTION}">
+<meta property="og:type" content="website">
+<meta property="og:title" content="{SITE_TITLE}">
+<meta property="og:description" content="{DESCRIPTION}">
+<meta property="og:locale" content="zh_CN">
+<meta name="twitter:card" content="summary">
+<meta name="twitter:title" content="{SITE_TITLE}">
+<meta name="twitter:description" content="{DESCRIPTION}">
+<style>@media (max-width: 640px) {{ .gradio-container > .main.app {{ padding: 8px 10px !important; }} }}</style>
+<script>
+(() => {{
+  const define = (name, value) => {{
+    try {{ Object.defineProperty(Navigator.prototype, name, {{get: () => value, configurable: true}}); }} catch (e) {{}}
+  }};
+  define('language', 'zh-CN');
+  define('languages', Object.freeze(['zh-CN', 'zh']));
+  const labels = {{
+    'chatbot conversation': '对话记录', 'Copy message': '复制这条消息', 'Copied message': '已复制',
+    'Toggle Sidebar': '报告原文面板(显示或隐藏)', 'Copy conversation': '复制全部对话',
+    'Copied conversation': '已复制全部对话', 'Gradio footer navigation': '页脚', 'Scroll down': '滚动到最新',
+  }};
+  const fix = (el) => {{
+    for (const attr of ['aria-label', 'title']) {{
+      const value = el.getAttribute(attr);
+      if (value === null) continue;
+      if (labels[value]) el.setAttribute(attr, labels[value]);
+      else if (attr === 'aria-label' && /^(user|bot)'s message: /.test(value)) el.removeAttribute(attr);
+    }}
+  }};
+  const sweep = (root) => {{
+    if (root.nodeType !== 1) return;
+    fix(root);
+    root.querySelectorAll('[aria-label], [title]').forEach(fix);
+  }};
+  new MutationObserver((changes) => {{
+    for (const change of changes) {{
+      if (change.type === 'attributes') fix(change.target);
+      else change.addedNodes.forEach(sweep);
+    }}
+  }}).observe(document.documentElement, {{subtree: true, childList: true, attributes: true,
+                                          attributeFilter: ['aria-label', 'title']}});
+}})();
+</script>
+"""
+_GRADIO_META = re.compile(r'\s*<meta\s+(?:property="og:[^"]*"|name="twitter:[^"]*")\s+content="[^"]*"\s*/?>', re.S)
+_MANIFEST = re.compile(r'\s*<link rel="manifest"[^>]*>')
 
 
-def _mount_options(max_file_size: str) -> dict:
+def citizen_page(html: str) -> str:
+    """Gradio's page with this site's title, language and link-preview tags instead of Gradio's own."""
+    html = _GRADIO_META.sub("", html)
+    html = _MANIFEST.sub("", html)
+    html = re.sub(r"<html(\s+)lang=\"en\"", r'<html\1lang="zh-CN"', html, count=1)
+    return re.sub(r'(<meta charset="utf-8" */?>)', lambda m: m[1] + "\n" + PAGE_HEAD, html, count=1)
+
+
+class CitizenGuard:
+    """ASGI middleware: refuses uploads to the citizens' app and rewrites the head of its page."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        path = scope["path"]
+        root = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root):] or "/"
+        if path.rstrip("/") in UPLOAD_ROUTES:
+            return await _refuse_upload(send)
+        if path == "/" and scope["method"] == "GET":
+            return await self.app(scope, receive, _rewriting_html(send))
+        return await self.app(scope, receive, send)
+
+
+async def _refuse_upload(send) -> None:
+    body = '{"detail": "本站问答页不接受上传文件。"}'.encode()
+    await send({"type": "http.response.start", "status": 403,
+                "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _rewriting_html(send):
+    """A `send` that holds back an HTML response, then passes it on through citizen_page."""
+    start: dict | None = None
+    chunks: list[bytes] = []
+
+    async def wrapped(message):
+        nonlocal start
+        if message["type"] == "http.response.start":
+            headers = dict(message.get("headers", []))
+            if b"text/html" not in headers.get(b"content-type", b""):
+                start = None
+                return await send(message)
+            start = message
+            return None
+        if message["type"] != "http.response.body" or start is None:
+            return await send(message)
+        chunks.append(message.get("body", b""))
+        if message.get("more_body"):
+            return None
+        body = citizen_page(b"".join(chunks).decode("utf-8")).encode("utf-8")
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() not in (b"content-length", b"etag")]
+        await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    return wrapped
+
+
+def _mount_options(max_file_size: str | None) -> dict:
     return dict(theme=THEME, css=CSS, footer_links=[], run_history=False, show_error=False,
                 max_file_size=max_file_size, ssr_mode=False, mcp_server=False, pwa=False)
+
+
+def add_report_routes(app: FastAPI, catalog: ReportCatalog) -> None:
+    """`/reports/{id}`: the whole indexed report as a page; `/reports/{id}/original`: the file it was indexed
+    from. Only reports in the index are found, so no other file on the server can be reached this way."""
+
+    @app.get("/reports/{report_id}", response_class=HTMLResponse)
+    def read_report(report_id: str):
+        report = catalog.report(report_id)
+        if report is None:
+            return HTMLResponse(not_found_page("没有找到这份报告,它可能已被删除。", "../"), status_code=404)
+        return HTMLResponse(render_report(report, has_original=original_file(report) is not None))
+
+    @app.get("/reports/{report_id}/original")
+    def download_original(report_id: str):
+        report = catalog.report(report_id)
+        path = original_file(report)
+        if path is None:
+            message = "没有找到这份报告。" if report is None else "这份报告的原文文件已不在服务器上。"
+            return HTMLResponse(not_found_page(message, "../../"), status_code=404)
+        return FileResponse(path, filename=path.name, content_disposition_type="attachment")
 
 
 def create_app(loader: ServiceLoader, settings: Settings) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     feedback = FeedbackStore(settings.feedback_path)
+    catalog = ReportCatalog(settings)
     credentials = staff_credentials(settings)
+    add_report_routes(app, catalog)
     if credentials is None:
         page = (f'<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
                 f"<title>工作人员</title><p>{DISABLED_MESSAGE}</p>")
@@ -51,12 +193,13 @@ def create_app(loader: ServiceLoader, settings: Settings) -> FastAPI:
         gr.mount_gradio_app(app, staff, path="/staff", auth=credentials,
                             auth_message="工作人员登录(账号由 GIA_STAFF_USER / GIA_STAFF_PASSWORD 配置)",
                             **_mount_options(f"{settings.max_upload_mb}mb"))
-    chat = build_chat(loader, feedback).queue(max_size=QUEUE_SIZE)
-    gr.mount_gradio_app(app, chat, path="", **_mount_options(CITIZEN_UPLOAD_LIMIT))
+    chat = build_chat(loader, feedback, catalog).queue(max_size=QUEUE_SIZE)
+    gr.mount_gradio_app(app, chat, path="", **_mount_options("1kb"))
+    app.add_middleware(CitizenGuard)
     return app
 
 
 def serve(app: FastAPI, settings: Settings) -> None:
     log.info("serving on http://%s:%s/", settings.host, settings.port)
-    print(f"政府信息公开年报问答: http://{settings.host}:{settings.port}/", flush=True)
+    print(f"{SITE_TITLE}: http://{settings.host}:{settings.port}/", flush=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
