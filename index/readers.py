@@ -10,6 +10,8 @@ import codecs
 import io
 import re
 import zipfile
+import zlib
+from collections import Counter
 from pathlib import Path
 from typing import Callable
 
@@ -21,17 +23,24 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from index.file_limits import (DEFAULT_LIMITS, HTML_MARKUP_ALLOWANCE, MAX_ELEMENTS, FileLimits, check_pdf,
+                                check_text, check_zip)
 from index.layout import CELL_SEPARATOR, normalize_text
 from index.report import ReportError
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm"}
 SUPPORTED = ".txt .html .htm .pdf .docx"
-_ENCODINGS = ("utf-8-sig", "gb18030")
 # Notepad's "Unicode" is UTF-16 with a byte-order mark; UTF-32 marks are tested first as they start alike.
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _GB_NAMES = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
+# Encodings a file that is not Chinese GB text is likely in, with the names people know them by;
+# the Windows code pages are the supersets those files are really written in.
+_FOREIGN = (("cp950", "Big5"), ("cp932", "Shift-JIS"))
+_SAMPLE_CHARS = 20_000  # non-ASCII characters looked at to judge a GB18030 decoding
+_MIN_SAMPLE = 50  # fewer than this and there is nothing to judge: the decoding is kept
+_GB2312_SHARE = 0.9  # real reports: over 99%; Big5 read as GBK: about 40%; Shift-JIS: none
 
 _MAGIC = (
     (b"%PDF-", "PDF"),
@@ -62,12 +71,55 @@ def decode_bytes(data: bytes, source: str) -> str:
             raise ReportError(f"{source}: 文件标明是 {marked.upper()} 编码,但内容无法按它解码") from exc
     if b"\x00" in data[:4096]:
         raise ReportError(f"{source}: 不是文本文件(含二进制内容)")
-    for encoding in _ENCODINGS:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _decode_gb(data, source)
+
+
+def _decode_gb(data: bytes, source: str) -> str:
+    """GB18030 decodes almost any bytes, so its reading is kept only when it gives the characters
+    Chinese is written in; otherwise the file is refused naming the encoding it seems to be in,
+    which tells the person what to do where "not a report" would not."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _reads_as_chinese(text):
+        return text
+    foreign = _foreign_encoding(data)
+    if foreign:
+        raise ReportError(f"{source}: 文件编码似乎是 {foreign},请另存为 UTF-8 或 GBK 后再导入")
+    raise ReportError(f"{source}: 无法识别文件编码(既不是 UTF-8 也不是 GBK)")
+
+
+def _reads_as_chinese(text: str) -> bool:
+    """Nearly all of a Chinese text's non-ASCII characters lie in GB2312's area of GBK (common
+    hanzi, punctuation, full-width forms); Big5 or Shift-JIS bytes read as GBK land largely on
+    rare hanzi and user-defined codes outside it."""
+    sample = [ch for ch in text[:10 * _SAMPLE_CHARS] if ord(ch) > 0x7F][:_SAMPLE_CHARS]
+    if len(sample) < _MIN_SAMPLE:
+        return True
+    common = sum(count for ch, count in Counter(sample).items() if _in_gb2312(ch))
+    return common >= _GB2312_SHARE * len(sample)
+
+
+def _in_gb2312(ch: str) -> bool:
+    """Two GBK bytes in GB2312's rows: both bytes from 0xA1, the first at most 0xF7, less the
+    empty rows 0xAA-0xAF."""
+    encoded = ch.encode("gb18030")
+    return (len(encoded) == 2 and 0xA1 <= encoded[0] <= 0xF7 and encoded[1] >= 0xA1
+            and not 0xAA <= encoded[0] <= 0xAF)
+
+
+def _foreign_encoding(data: bytes) -> str | None:
+    for encoding, name in _FOREIGN:
         try:
-            return data.decode(encoding)
+            data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ReportError(f"{source}: 无法识别文件编码(既不是 UTF-8 也不是 GBK)")
+        return name
+    return None
 
 
 def tidy(text: str) -> str:
@@ -109,8 +161,10 @@ def _check_content(data: bytes, suffix: str, source: str) -> None:
 
 # --- text ---------------------------------------------------------------------------
 
-def _read_text(data: bytes, source: str) -> list[str]:
-    return normalize_text(decode_bytes(data, source)).split("\n")
+def _read_text(data: bytes, source: str, limits: FileLimits) -> list[str]:
+    text = decode_bytes(data, source)
+    check_text(len(text), source, limits)
+    return normalize_text(text).split("\n")
 
 
 # --- HTML ---------------------------------------------------------------------------
@@ -125,12 +179,14 @@ _MAX_SPAN = 1000
 
 
 def _decode_html(data: bytes, source: str) -> str:
-    """The declared charset when it decodes; pages often declare one and are saved in another."""
+    """The declared charset when it decodes; pages often declare one and are saved in another.
+    A page declared GB is read as a text file is: GB18030 decodes any bytes, so only the
+    characters it gives tell whether the page really is GB."""
     match = _META_CHARSET.search(data[:4096])
-    if match:
-        name = match.group(1).decode("ascii").lower()
+    name = match.group(1).decode("ascii").lower() if match else None
+    if name and name not in _GB_NAMES:
         try:
-            return data.decode("gb18030" if name in _GB_NAMES else name)
+            return data.decode(name)
         except (LookupError, UnicodeDecodeError):
             pass
     return decode_bytes(data, source)
@@ -147,10 +203,16 @@ def _span(cell: etree._Element, name: str, rows_left: int) -> int:
     return min(max(value, 1), _MAX_SPAN)
 
 
-def _html_grid(table: etree._Element) -> list[list[str]]:
-    """Cell texts on the table's grid, a spanning cell copied into every position it covers."""
+def _too_many_cells(source: str) -> ReportError:
+    return ReportError(f"{source}: 表格单元格超过 {MAX_ELEMENTS:,} 个,远超一份年度报告,已拒绝")
+
+
+def _html_grid(table: etree._Element, budget: int, source: str) -> list[list[str]]:
+    """Cell texts on the table's grid, a spanning cell copied into every position it covers.
+    The grid may hold at most `budget` positions: spans let a few bytes claim millions."""
     trs = table.xpath(".//tr")
     grid: dict[tuple[int, int], str] = {}
+    width = 0
     for r, tr in enumerate(trs):
         c = 0
         for cell in tr.xpath("./td|./th"):
@@ -158,6 +220,9 @@ def _html_grid(table: etree._Element) -> list[list[str]]:
                 c += 1
             text = tidy(cell.text_content())
             rowspan, colspan = _span(cell, "rowspan", len(trs) - r), _span(cell, "colspan", 1)
+            width = max(width, c + colspan)
+            if len(trs) * width > budget:
+                raise _too_many_cells(source)
             for dr in range(min(rowspan, len(trs) - r)):
                 for dc in range(colspan):
                     grid[(r + dr, c + dc)] = text
@@ -169,9 +234,11 @@ def _html_grid(table: etree._Element) -> list[list[str]]:
 class _HtmlText:
     """Walks the page in document order: block elements end lines, data tables become rows."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: str) -> None:
         self.lines: list[str] = []
         self._buffer: list[str] = []
+        self._source = source
+        self._cells_left = MAX_ELEMENTS
 
     def flush(self) -> None:
         text = tidy("".join(self._buffer))
@@ -185,7 +252,9 @@ class _HtmlText:
             return
         if tag == "table" and not element.xpath(".//table"):  # a table holding tables is page layout
             self.flush()
-            self.lines += table_lines(_html_grid(element))
+            grid = _html_grid(element, self._cells_left, self._source)
+            self._cells_left -= sum(map(len, grid))
+            self.lines += table_lines(grid)
             return
         block = tag in _BLOCK_TAGS
         if block:
@@ -198,15 +267,17 @@ class _HtmlText:
             self.flush()
 
 
-def _read_html(data: bytes, source: str) -> list[str]:
-    text = _XML_DECLARATION.sub("", _decode_html(data, source))
+def _read_html(data: bytes, source: str, limits: FileLimits) -> list[str]:
+    text = _decode_html(data, source)
+    check_text(len(text), source, limits, HTML_MARKUP_ALLOWANCE)
+    text = _XML_DECLARATION.sub("", text)
     try:
         document = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
         raise ReportError(f"{source}: 无法解析网页({exc})") from exc
     for br in document.iter("br"):
         br.tail = "\n" + (br.tail or "")
-    reader = _HtmlText()
+    reader = _HtmlText(source)
     reader.walk(document)
     reader.flush()
     return reader.lines
@@ -214,10 +285,11 @@ def _read_html(data: bytes, source: str) -> list[str]:
 
 # --- PDF ----------------------------------------------------------------------------
 
-def _read_pdf(data: bytes, source: str) -> list[str]:
+def _read_pdf(data: bytes, source: str, limits: FileLimits) -> list[str]:
     """Imported here: index.read_pdf builds on this module's cell helpers, and pdfplumber loads
     only when a PDF is read."""
     from index.read_pdf import read_pdf
+    check_pdf(data, source, limits)
     return read_pdf(data, source)
 
 
@@ -241,16 +313,52 @@ def _docx_block(element: etree._Element, parent) -> list[str]:
     return []
 
 
-def _read_docx(data: bytes, source: str) -> list[str]:
+# A label merged down a real table spans a few dozen rows.
+_MAX_MERGED_ROWS = 200
+
+
+def _check_docx_tables(body: etree._Element, source: str) -> None:
+    """Tables are measured in the XML before python-docx makes a cell: it repeats a cell in every
+    grid column its gridSpan claims (a few bytes may claim millions), and it finds a merged cell's
+    text by walking up the merge row by row for every row, so a merge's cost grows with the
+    square of its length (1,500 rows: 50 s, then RecursionError)."""
+    positions = 0
+    for tbl in body.iter(qn("w:tbl")):
+        merged_rows: dict[int, int] = {}
+        for tr in tbl.tr_lst:
+            column = tr.grid_before
+            for tc in tr.tc_lst:
+                merged_rows[column] = merged_rows.get(column, 0) + 1 if tc.vMerge == "continue" else 0
+                if merged_rows[column] > _MAX_MERGED_ROWS:
+                    raise ReportError(f"{source}: DOCX 表格中有纵向合并超过 {_MAX_MERGED_ROWS} 行的单元格,"
+                                      f"远超一份年度报告,已拒绝")
+                column += tc.grid_span
+            positions += column + tr.grid_after
+            if positions > MAX_ELEMENTS:
+                raise _too_many_cells(source)
+
+
+# zipfile raises zlib.error, EOFError, NotImplementedError (compression method) and RuntimeError
+# (encrypted member) on damaged parts.
+_DOCX_ERRORS = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, zlib.error,
+                EOFError, NotImplementedError, RuntimeError)
+
+
+def _read_docx(data: bytes, source: str, limits: FileLimits) -> list[str]:
+    """The zip is checked against the caps before python-docx inflates and parses it whole."""
     try:
+        check_zip(data, source, limits)
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        body = document.element.body
+        _check_docx_tables(body, source)
+        return [line for child in body.iterchildren() for line in _docx_block(child, document)]
+    except ReportError:  # a ValueError, named already
+        raise
+    except _DOCX_ERRORS as exc:
         raise ReportError(f"{source}: DOCX 文件损坏或不是 Word 文档({type(exc).__name__}: {exc})") from exc
-    body = document.element.body
-    return [line for child in body.iterchildren() for line in _docx_block(child, document)]
 
 
-_READERS: dict[str, Callable[[bytes, str], list[str]]] = {
+_READERS: dict[str, Callable[[bytes, str, FileLimits], list[str]]] = {
     **{suffix: _read_text for suffix in TEXT_SUFFIXES},
     **{suffix: _read_html for suffix in HTML_SUFFIXES},
     ".pdf": _read_pdf,
@@ -258,8 +366,10 @@ _READERS: dict[str, Callable[[bytes, str], list[str]]] = {
 }
 
 
-def read_lines(path: str | Path, max_mb: int | None = None) -> list[str]:
-    """`max_mb` refuses a huge file before reading it: embedding its text would take hours."""
+def read_lines(path: str | Path, max_mb: int | None = None, limits: FileLimits = DEFAULT_LIMITS) -> list[str]:
+    """`max_mb` refuses a huge file before reading it: embedding its text would take hours.
+    `limits` caps what reading may cost (index.file_limits); the text read is capped whatever
+    the format, as it is what gets chunked and embedded."""
     path = Path(path)
     source = str(path)
     suffix = path.suffix.lower()
@@ -276,4 +386,6 @@ def read_lines(path: str | Path, max_mb: int | None = None) -> list[str]:
     if not data.strip():
         raise ReportError(f"{source}: 文件为空")
     _check_content(data, suffix, source)
-    return reader(data, source)
+    lines = reader(data, source, limits)
+    check_text(sum(map(len, lines)), source, limits)
+    return lines

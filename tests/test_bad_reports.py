@@ -56,7 +56,7 @@ def test_bad_reports_get_clear_messages_and_the_index_keeps_the_rest(tmp_path, m
     assert errors == {
         f"错误: {paths['empty-2018.txt']}: 文件为空",
         f"错误: {paths['binary-2018.txt']}: 不是文本文件(含二进制内容)",
-        f"错误: {paths['big5-2018.txt']}: 不是可识别的政府信息公开工作年度报告(找不到标题年份和编号章节)",
+        f"错误: {paths['big5-2018.txt']}: 文件编码似乎是 Big5,请另存为 UTF-8 或 GBK 后再导入",
         f"错误: {paths['big-2018.txt']}: 文件太大({size_mb:.1f} MB),超过上限 20 MB(GIA_MAX_REPORT_MB)",
     }
     garbled = paths["garbled-2018.txt"]
