@@ -33,11 +33,16 @@ class Settings:
     chroma_collection: str = field(default_factory=lambda: _env("CHROMA_COLLECTION", "report_chunks"))
     # Seconds a Chroma server may take to answer before the question gets an apology instead of hanging.
     chroma_timeout_s: float = field(default_factory=lambda: float(_env("CHROMA_TIMEOUT_S", "30")))
-    # Reports, indicator rows and chunks: "sqlite:///relative.db" or "sqlite:////absolute.db";
-    # empty means reports.sqlite3 under data_dir. Only SQLite is supported.
+    # Reports, indicator rows and chunks: "sqlite:///relative.db", "sqlite:////absolute.db" or
+    # "postgresql://user:password@host:port/database" (psycopg 3); empty means reports.sqlite3 under data_dir.
     database_url: str = field(default_factory=lambda: _env("GIA_DATABASE_URL"))
     # A report file larger than this is refused before it is read: no real report's text comes near it.
     max_report_mb: int = field(default_factory=lambda: _env_int("GIA_MAX_REPORT_MB", 20))
+    # What reading one report file may cost (index.file_limits): a .docx unzipped (images included),
+    # a PDF's pages, the characters of text read from any file. Real reports: ~100 pages, ~300,000 characters.
+    max_unzipped_mb: int = field(default_factory=lambda: _env_int("GIA_MAX_UNZIPPED_MB", 100))
+    max_pdf_pages: int = field(default_factory=lambda: _env_int("GIA_MAX_PDF_PAGES", 2000))
+    max_text_chars: int = field(default_factory=lambda: _env_int("GIA_MAX_TEXT_CHARS", 2_000_000))
     # Optional OpenAI-compatible LLM; empty base URL means extractive answers only.
     llm_base_url: str = field(default_factory=lambda: _env("LLM_BASE_URL"))
     llm_model: str = field(default_factory=lambda: _env("LLM_MODEL"))
@@ -58,6 +63,11 @@ class Settings:
     @property
     def db_path(self) -> Path:
         return self.data_dir / "reports.sqlite3"
+
+    @property
+    def ocr_cache_dir(self) -> Path:
+        """What OCR read from scanned files, by file hash: a re-import does not recognise the pages again."""
+        return self.data_dir / "ocr-cache"
 
     @property
     def feedback_path(self) -> Path:

@@ -24,7 +24,7 @@ from index.parsing import parse_report  # noqa: E402
 from index.readers import read_lines  # noqa: E402
 
 SCAN = ROOT / "tests" / "data" / "scans" / "huaian-2024-scan.pdf"
-TEXT = Path("/work/shared/reports/huaian-2024.pdf")
+TEXT = ROOT / "tests" / "data" / "real" / "huaian-2024.pdf"
 
 
 def _cells(report) -> dict[tuple, float | None]:

@@ -5,7 +5,7 @@ import argparse
 import sys
 
 from index.components import Components
-from index.ingest import ADDED, REPLACED, UNCHANGED, DuplicateReport, parse_file
+from index.ingest import ADDED, REPLACED, UNCHANGED, DuplicateReport, ReadOptions, parse_file
 from index.report import ReportError
 from index.report_store import StoreError
 from index.show import render_report
@@ -14,13 +14,18 @@ from index.vector_store import VectorStoreUnavailable
 _OUTCOMES = {ADDED: "", REPLACED: "(替换了旧版本)", UNCHANGED: "(内容与已导入的版本相同)"}
 
 
+def _ocr_progress(done: int, total: int) -> None:
+    """OCR takes seconds a page: a scanned report shows how far it has got."""
+    print(f"\r文字识别: 第 {done}/{total} 页", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+
 def _add(components: Components, paths: list[str], report_id: str | None) -> int:
     failed = 0
     parsed = []
-    max_mb = components.settings.max_report_mb
+    options = ReadOptions.from_settings(components.settings, progress=_ocr_progress)
     for path in paths:
         try:
-            parsed.append(parse_file(path, report_id if len(paths) == 1 else None, max_mb))
+            parsed.append(parse_file(path, report_id if len(paths) == 1 else None, options))
         except ReportError as exc:
             print(f"错误: {exc}", file=sys.stderr)
             failed += 1

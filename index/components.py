@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from functools import cached_property
 
-from index.ingest import Ingestor
+from index.ingest import Ingestor, ReadOptions
 from index.readers import SUPPORTED
 from index.report_store import ReportStore, database_path
 from index.vector_store import ChunkVectorStore, VectorStoreUnavailable
@@ -35,7 +35,7 @@ class Components:
 
     @cached_property
     def ingestor(self) -> Ingestor:
-        return Ingestor(self.reports, self.vectors, self.settings.max_report_mb)
+        return Ingestor(self.reports, self.vectors, ReadOptions.from_settings(self.settings))
 
     def ensure_example_index(self) -> list[str]:
         """On a fresh machine the bundled reports (the example and real published ones) are indexed at

@@ -6,15 +6,18 @@ name is refused, naming the report it already is.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.chunking import chunk_report
+from index.file_limits import DEFAULT_LIMITS, FileLimits
 from index.parsing import parse_report, report_id_for
-from index.readers import read_lines
+from index.readers import OcrOptions, read_lines
 from index.report import Report, ReportError
 from index.report_store import ReportStore
 from index.vector_store import ChunkVectorStore
+from settings import Settings
 
 
 ADDED, REPLACED, UNCHANGED = "added", "replaced", "unchanged"
@@ -45,16 +48,34 @@ def discard_stale(reports: ReportStore, vectors: ChunkVectorStore) -> list[str]:
     return [report_id for report_id, _, _ in stale]
 
 
-def parse_file(path: str | Path, report_id: str | None = None, max_mb: int | None = None) -> Report:
-    """Raises ReportError, naming the file, before anything in the index is touched."""
-    return parse_report(read_lines(path, max_mb), str(path), report_id or report_id_for(path))
+@dataclass(frozen=True)
+class ReadOptions:
+    """What reading a report file may cost and how its scanned pages are read, from the settings."""
+
+    max_mb: int | None = None
+    limits: FileLimits = DEFAULT_LIMITS
+    ocr: OcrOptions = OcrOptions()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, progress: Callable[[int, int], None] | None = None) -> "ReadOptions":
+        return cls(settings.max_report_mb,
+                   FileLimits(settings.max_unzipped_mb, settings.max_pdf_pages, settings.max_text_chars),
+                   OcrOptions(settings.ocr_cache_dir, progress))
+
+
+def parse_file(path: str | Path, report_id: str | None = None, options: ReadOptions = ReadOptions()) -> Report:
+    """Raises ReportError, naming the file, before anything in the index is touched. What OCR could
+    not read joins the report's warnings."""
+    warnings: list[str] = []
+    lines = read_lines(path, options.max_mb, options.limits, options.ocr, warnings)
+    return parse_report(lines, str(path), report_id or report_id_for(path), warnings)
 
 
 class Ingestor:
-    def __init__(self, reports: ReportStore, vectors: ChunkVectorStore, max_report_mb: int | None = None):
+    def __init__(self, reports: ReportStore, vectors: ChunkVectorStore, options: ReadOptions = ReadOptions()):
         self.reports = reports
         self.vectors = vectors
-        self.max_report_mb = max_report_mb
+        self.options = options
 
     def add_report(self, report: Report) -> IngestResult:
         version = report.fingerprint()
@@ -82,7 +103,7 @@ class Ingestor:
         return discard_stale(self.reports, self.vectors)
 
     def add_file(self, path: str | Path, report_id: str | None = None) -> IngestResult:
-        return self.add_report(parse_file(path, report_id, self.max_report_mb))
+        return self.add_report(parse_file(path, report_id, self.options))
 
     def delete(self, report_id: str) -> bool:
         with self.reports.writing():

@@ -28,8 +28,9 @@ def _legacy_tables(tables: list[TableBlock]) -> list[TableBlock]:
     return [t for t in tables if t.rows and any(is_legacy_header(r) for r in t.rows[:3])]
 
 
-def parse_report(lines: list[str], source: str, report_id: str) -> Report:
-    warnings: list[str] = []
+def parse_report(lines: list[str], source: str, report_id: str, warnings: list[str] | None = None) -> Report:
+    """`warnings` may already hold what reading the file found (cells OCR could not read)."""
+    warnings = list(warnings or [])
     layout = split_layout(restore_flat_tables(lines, warnings, source))
     if not layout.narrative and not layout.tables:
         raise ReportError(f"{source}: 文件为空或没有可读的文字")

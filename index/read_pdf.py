@@ -12,13 +12,17 @@ from __future__ import annotations
 import io
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pdfplumber
 from pdfplumber.table import Table, TableFinder
 
+from index.ocr import text_needs_ocr
 from index.readers import narrative_line, table_lines, tidy
 from index.report import ReportError
+
+OcrPages = Callable[[list[int]], list[str]]  # 0-based page indices → canonical lines
 
 _MARGIN_SHARE = 0.08  # top and bottom share of a page where running heads and page numbers live
 _SNAP = 2.0  # points: ruling lines closer than this are one boundary
@@ -439,26 +443,43 @@ def _has_text(item: Item) -> bool:
     return isinstance(item, _Line) or any(cell.text for _, cell in item.cells)
 
 
-def _read_page(page: pdfplumber.page.Page) -> list[Item]:
-    """A page's items, its pdfplumber objects freed once read: pdfplumber keeps about 2 KB per
-    character of every page it has read, 400 MB for a 100-page report of 2,000 characters a page."""
+def _read_page(page: pdfplumber.page.Page) -> tuple[list[Item], bool]:
+    """A page's items and whether it is a scanned image, its pdfplumber objects freed once read:
+    pdfplumber keeps about 2 KB per character of every page it has read, 400 MB for a 100-page
+    report of 2,000 characters a page."""
     try:
-        return _page_items(page)
+        items = _page_items(page)
+        text = "".join(item.text if isinstance(item, _Line) else "".join(c.text for _, c in item.cells)
+                       for item in items)
+        return items, bool(page.images) and text_needs_ocr(text)
     finally:
         page.close()
 
 
-def read_pdf(data: bytes, source: str) -> list[str]:
-    """Canonical lines of a PDF with a text layer; a scan is refused by name (it needs OCR)."""
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_read_page(page) for page in pdf.pages]
-    except Exception as exc:  # pdfminer raises many unrelated types on a damaged or encrypted file
-        raise ReportError(f"{source}: PDF 文件损坏或无法解析({type(exc).__name__}: {exc})") from exc
-    if not any(_has_text(item) for items in pages for item in items):
-        raise ReportError(f"{source}: PDF 中没有可提取的文字(可能是扫描件,需要先做文字识别)")
+def _text_layer_lines(pages: list[list[Item]]) -> list[str]:
     pages = [_lone_first_row(items, following) for items, following in zip(pages, [*pages[1:], []])]
     chains = _chains(pages)
     items = [_table_rows(chains[id(item)]) if isinstance(item, _Part) else item
              for page in pages for item in page if not isinstance(item, _Part) or id(item) in chains]
     return _lines(_with_stray_punctuation_joined(items))
+
+
+def read_pdf(data: bytes, source: str, ocr_pages: OcrPages | None = None) -> list[str]:
+    """Canonical lines of a PDF. Pages that are scanned images are read by `ocr_pages(page indices)`,
+    run by run, in their place among the pages with a text layer; without it a scan is refused by name."""
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages, scanned = zip(*[_read_page(page) for page in pdf.pages]) if pdf.pages else ((), ())
+    except Exception as exc:  # pdfminer raises many unrelated types on a damaged or encrypted file
+        raise ReportError(f"{source}: PDF 文件损坏或无法解析({type(exc).__name__}: {exc})") from exc
+    if not any(_has_text(item) for items in pages for item in items):
+        scanned = [True] * len(pages)  # no text layer at all: a scan, whatever its images look like
+    if not any(scanned):
+        return _text_layer_lines(list(pages))
+    if ocr_pages is None:
+        raise ReportError(f"{source}: PDF 中没有可提取的文字(可能是扫描件,需要先做文字识别)")
+    lines: list[str] = []
+    for is_scan, run in itertools.groupby(range(len(pages)), key=lambda index: scanned[index]):
+        run = list(run)
+        lines += ocr_pages(run) if is_scan else _text_layer_lines([pages[index] for index in run])
+    return lines

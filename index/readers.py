@@ -12,6 +12,7 @@ import re
 import zipfile
 import zlib
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -26,11 +27,13 @@ from lxml import etree
 from index.file_limits import (DEFAULT_LIMITS, HTML_MARKUP_ALLOWANCE, MAX_ELEMENTS, FileLimits, check_pdf,
                                 check_text, check_zip)
 from index.layout import CELL_SEPARATOR, normalize_text
+from index.ocr_cache import cached
 from index.report import ReportError
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm"}
-SUPPORTED = ".txt .html .htm .pdf .docx"
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
+SUPPORTED = ".txt .html .htm .pdf .docx .png .jpg .jpeg"
 # Notepad's "Unicode" is UTF-16 with a byte-order mark; UTF-32 marks are tested first as they start alike.
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -52,7 +55,7 @@ _MAGIC = (
     (b"\xff\xd8\xff", "JPEG 图片"),
     (b"GIF8", "GIF 图片"),
 )
-_EXPECTED_MAGIC = {".pdf": "PDF", ".docx": "ZIP(含 DOCX)"}
+_EXPECTED_MAGIC = {".pdf": "PDF", ".docx": "ZIP(含 DOCX)", ".png": "PNG 图片", ".jpg": "JPEG 图片", ".jpeg": "JPEG 图片"}
 
 # Layout spaces (HTML source line breaks, PDF glyph gaps, a wrapped cell) between Chinese
 # characters or punctuation are not in the text; spaces between Latin words are.
@@ -285,12 +288,39 @@ def _read_html(data: bytes, source: str, limits: FileLimits) -> list[str]:
 
 # --- PDF ----------------------------------------------------------------------------
 
-def _read_pdf(data: bytes, source: str, limits: FileLimits) -> list[str]:
+@dataclass(frozen=True)
+class OcrOptions:
+    """How scanned pages get read: where what OCR read is kept (by the file's hash, so a re-import
+    does not recognise the pages again) and whom it tells page by page. Without options a scan is
+    refused by name."""
+
+    cache_dir: Path | None = None
+    progress: Callable[[int, int], None] | None = None
+
+
+def _read_pdf(data: bytes, source: str, limits: FileLimits, ocr: OcrOptions | None,
+              warnings: list[str]) -> list[str]:
     """Imported here: index.read_pdf builds on this module's cell helpers, and pdfplumber loads
     only when a PDF is read."""
     from index.read_pdf import read_pdf
     check_pdf(data, source, limits)
-    return read_pdf(data, source)
+    if ocr is None:
+        return read_pdf(data, source)
+
+    def ocr_pages(pages: list[int]) -> list[str]:
+        from index.ocr import ocr_pdf
+        return cached(ocr.cache_dir, data + repr(pages).encode(),
+                      lambda found: ocr_pdf(data, ocr.progress, found, pages=pages), warnings)
+    return read_pdf(data, source, ocr_pages)
+
+
+def _read_image(data: bytes, source: str, limits: FileLimits, ocr: OcrOptions | None,
+                warnings: list[str]) -> list[str]:
+    """A photographed or scanned page (.png/.jpg) is read by OCR, as a scanned PDF page is."""
+    if ocr is None:
+        raise ReportError(f"{source}: 图片需要文字识别才能导入")
+    from index.ocr import ocr_image
+    return cached(ocr.cache_dir, data, lambda found: ocr_image(data, found), warnings)
 
 
 # --- DOCX ---------------------------------------------------------------------------
@@ -361,20 +391,25 @@ def _read_docx(data: bytes, source: str, limits: FileLimits) -> list[str]:
 _READERS: dict[str, Callable[[bytes, str, FileLimits], list[str]]] = {
     **{suffix: _read_text for suffix in TEXT_SUFFIXES},
     **{suffix: _read_html for suffix in HTML_SUFFIXES},
-    ".pdf": _read_pdf,
     ".docx": _read_docx,
+}
+# Formats that may hold page images to be read by OCR; they also report what OCR could not read.
+_SCAN_READERS: dict[str, Callable[[bytes, str, FileLimits, OcrOptions | None, list[str]], list[str]]] = {
+    ".pdf": _read_pdf,
+    **{suffix: _read_image for suffix in IMAGE_SUFFIXES},
 }
 
 
-def read_lines(path: str | Path, max_mb: int | None = None, limits: FileLimits = DEFAULT_LIMITS) -> list[str]:
+def read_lines(path: str | Path, max_mb: int | None = None, limits: FileLimits = DEFAULT_LIMITS,
+               ocr: OcrOptions | None = None, warnings: list[str] | None = None) -> list[str]:
     """`max_mb` refuses a huge file before reading it: embedding its text would take hours.
     `limits` caps what reading may cost (index.file_limits); the text read is capped whatever
-    the format, as it is what gets chunked and embedded."""
+    the format, as it is what gets chunked and embedded. `ocr` lets scanned pages be read;
+    what OCR could not read goes to `warnings`."""
     path = Path(path)
     source = str(path)
     suffix = path.suffix.lower()
-    reader = _READERS.get(suffix)
-    if reader is None:
+    if suffix not in _READERS and suffix not in _SCAN_READERS:
         raise ReportError(f"{source}: 不支持的文件类型 {suffix}(支持 {SUPPORTED})")
     try:
         size = path.stat().st_size
@@ -386,6 +421,9 @@ def read_lines(path: str | Path, max_mb: int | None = None, limits: FileLimits =
     if not data.strip():
         raise ReportError(f"{source}: 文件为空")
     _check_content(data, suffix, source)
-    lines = reader(data, source, limits)
+    if suffix in _SCAN_READERS:
+        lines = _SCAN_READERS[suffix](data, source, limits, ocr, warnings if warnings is not None else [])
+    else:
+        lines = _READERS[suffix](data, source, limits)
     check_text(sum(map(len, lines)), source, limits)
     return lines

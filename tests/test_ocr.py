@@ -23,7 +23,7 @@ HUAIAN_SCAN = SCANS / "huaian-2024-scan.pdf"
 REPORT2019_SCAN = SCANS / "report2019-scan.pdf"
 SIGNOFF_PHOTO = SCANS / "report2019-signoff.jpg"
 FORMATS = Path(__file__).parent / "data" / "formats"
-HUAIAN_TEXT = Path("/work/shared/reports/huaian-2024.pdf")
+HUAIAN_TEXT = Path(__file__).parent / "data" / "real" / "huaian-2024.pdf"
 
 HEADINGS = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
             "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
@@ -210,3 +210,47 @@ def test_layout_joins_pages_tables_and_blanks_unsure_cells():
         "(五)不予处理 | 1.信访举报投诉类申请 |  |",
     ]
     assert len(warnings) == 1 and "1.信访举报投诉类申请" not in warnings[0] or "8S#" in warnings[0]
+
+
+# --- OCR in the import path ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def mixed_pdf(tmp_path_factory) -> Path:
+    """huaian's text pages 1-5 and the scan of its page 6 (sections 五 and 六): a text PDF whose last page
+    was scanned, as units often append a signed and stamped page."""
+    mixed = pdfium.PdfDocument.new()
+    mixed.import_pages(pdfium.PdfDocument(str(HUAIAN_TEXT)), [0, 1, 2, 3, 4])
+    mixed.import_pages(pdfium.PdfDocument(str(HUAIAN_SCAN)), [5])
+    path = tmp_path_factory.mktemp("mixed") / "huaian-mixed-2024.pdf"
+    mixed.save(str(path))
+    return path
+
+
+def test_a_scanned_page_among_text_pages_is_read_in_its_place(mixed_pdf, tmp_path):
+    from index.ingest import ReadOptions, parse_file
+    from index.readers import OcrOptions
+
+    pages: list[tuple[int, int]] = []
+    options = ReadOptions(ocr=OcrOptions(tmp_path / "ocr-cache", lambda done, total: pages.append((done, total))))
+    report = parse_file(mixed_pdf, options=options)
+    assert pages == [(1, 1)]  # only the scanned page was recognised
+    assert [s.heading for s in report.sections] == HEADINGS
+    assert "信息处理费" in report.sections[5].text and "3940" in report.sections[5].text
+    assert _cells(report)[(REQUESTS, "一、本年新收政府信息公开申请数量", "总计")] == 3119  # from the text layer
+    again: list[tuple[int, int]] = []
+    options = ReadOptions(ocr=OcrOptions(tmp_path / "ocr-cache", lambda done, total: again.append((done, total))))
+    assert parse_file(mixed_pdf, options=options).sections == report.sections
+    assert again == []  # what OCR read was kept: no page is recognised twice
+
+
+def test_index_add_reads_a_scan_with_progress_and_refuses_without_ocr(mixed_pdf, tmp_path):
+    from conftest import run_cli
+
+    data_dir = tmp_path / "data"
+    added = run_cli(["-m", "index", "add", str(mixed_pdf)], data_dir)
+    assert added.returncode == 0, added.stderr
+    assert "文字识别: 第 1/1 页" in added.stderr
+    assert "已导入 huaian-mixed-2024: 淮安市人民政府2024年政府信息公开工作年度报告 — 6 个章节" in added.stdout
+    assert list((data_dir / "ocr-cache").glob("*.json"))
+    with pytest.raises(Exception, match="可能是扫描件,需要先做文字识别"):
+        read_lines(HUAIAN_SCAN)  # a reader given no OCR options refuses a scan by name

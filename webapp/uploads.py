@@ -6,7 +6,9 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-ALLOWED_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
+from index.readers import SUPPORTED
+
+ALLOWED_SUFFIXES = tuple(SUPPORTED.split())
 _UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 
 
