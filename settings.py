@@ -54,6 +54,9 @@ class Settings:
     staff_user: str = field(default_factory=lambda: _env("GIA_STAFF_USER", "staff"))
     staff_password: str = field(default_factory=lambda: _env("GIA_STAFF_PASSWORD"))
     max_upload_mb: int = field(default_factory=lambda: _env_int("GIA_MAX_UPLOAD_MB", 60))
+    # Staff login: past this many failures in the window (per client, and per account) logins answer 429.
+    login_max_failures: int = field(default_factory=lambda: _env_int("GIA_LOGIN_MAX_FAILURES", 5))
+    login_window_s: int = field(default_factory=lambda: _env_int("GIA_LOGIN_WINDOW_S", 300))
     max_question_chars: int = 10_000
 
     @property

@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 
 from settings import Settings
 from webapp.auth import DISABLED_MESSAGE, staff_credentials
+from webapp.login_throttle import LoginThrottle, StaffLoginGuard
 from webapp.chat import build_chat
 from webapp.feedback import FeedbackStore
 from webapp.loader import ServiceLoader
@@ -190,9 +191,10 @@ def create_app(loader: ServiceLoader, settings: Settings) -> FastAPI:
             return page
     else:
         staff = build_staff(loader, feedback, settings).queue(max_size=QUEUE_SIZE)
-        gr.mount_gradio_app(app, staff, path="/staff", auth=credentials,
-                            auth_message="工作人员登录(账号由 GIA_STAFF_USER / GIA_STAFF_PASSWORD 配置)",
+        gr.mount_gradio_app(app, staff, path="/staff", auth=credentials, auth_message="工作人员登录",
                             **_mount_options(f"{settings.max_upload_mb}mb"))
+        app.add_middleware(StaffLoginGuard,
+                           throttle=LoginThrottle(settings.login_max_failures, settings.login_window_s))
     chat = build_chat(loader, feedback, catalog).queue(max_size=QUEUE_SIZE)
     gr.mount_gradio_app(app, chat, path="", **_mount_options("1kb"))
     app.add_middleware(CitizenGuard)
