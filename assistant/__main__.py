@@ -1,15 +1,18 @@
-"""`python -m assistant ask|check|audit`: the command-line contract other tools depend on."""
+"""`python -m assistant ask|check|audit|review|compare-years`: the command-line contract other tools depend on.
+
+The staff commands live in the `review` package; they are registered here so that one entry point serves both."""
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
 
-from assistant import cli_ask, cli_audit, cli_check
+from assistant import cli_ask
 from assistant.build import build_service
 from assistant.service import QuestionError
+from review import cli_audit, cli_check, cli_compare, cli_review
 
-COMMANDS = (cli_ask, cli_check, cli_audit)
+COMMANDS = (cli_ask, cli_check, cli_audit, cli_review, cli_compare)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,8 +22,9 @@ _FIGURE = re.compile(
     r"(?:(?P<scale>万|亿)(?!元))?(?P<unit>" + "|".join(UNITS) + r")(?!性)"
 )
 _MULTIPLIER_ONLY = re.compile(r"^[百千万亿]+$")  # "千家万户", "万人": words, not figures
-_CLAUSE = re.compile(r"[^,,;;::、。!?!?]+")
-_SENTENCE_MARKS = " \t。!?!?;;,,"
+# Full-width marks as escapes: a report pasted from a web page or a PDF uses ",;:!?" in either width.
+_CLAUSE = re.compile(r"[^,\uff0c;\uff1b:\uff1a、。!?\uff01\uff1f]+")
+_SENTENCE_MARKS = " \t。!?\uff01\uff1f;\uff1b,\uff0c"
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.fact_check import CONTRADICTED, SUPPORTED, FactChecker
 from assistant.service import AssistantService
 from index.batch_ingest import BatchIngestor
 from index.components import Components
 from index.ingest import parse_file
+from review.fact_check import CONTRADICTED, SUPPORTED, FactChecker
 from tests.conftest import settings_for
 
 REAL = Path(__file__).parent / "data" / "real"

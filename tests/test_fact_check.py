@@ -6,9 +6,9 @@ import json
 import pytest
 
 from assistant.claims import figures_in, in_unit, split_claims
-from assistant.fact_check import FactChecker
 from assistant.service import AssistantService, QuestionError
 from conftest import run_cli
+from review.fact_check import FactChecker
 
 SMALL_REPORT = """测试街道办事处2018年政府信息公开工作年度报告
 一、总体公开情况说明
@@ -154,3 +154,26 @@ def test_plain_check_prints_a_verdict_per_sentence(cli_data_dir):
     assert result.returncode == 0, result.stderr
     assert "【与报告不符】行政诉讼3起。" in result.stdout and "【属实】统计表由王亚平填报。" in result.stdout
     assert "报告为 2 起" in result.stdout and "来源:" in result.stdout
+
+
+def test_each_figure_of_a_comma_joined_sentence_against_its_own_row(checker):
+    result = check(checker, "2018年西翥街道政务微博发布信息690条，行政诉讼3起。")
+    assert result.verdict == "contradicted"
+    assert [(p.claim, p.verdict) for p in result.parts] == [
+        ("2018年西翥街道政务微博发布信息690条", "supported"), ("行政诉讼3起", "contradicted")]
+    assert "说法为“690条”" not in result.explanation
+    assert "3.政务微博公开政府信息数" in labels(result.parts[0]) and "五、行政诉讼数量" in labels(result.parts[1])
+
+
+def test_meetings_trainings_and_person_times_each_found(checker):
+    result = check(checker, "全年召开政府信息公开工作会议8次，举办培训班5次，接受培训96人次。")
+    assert result.verdict == "supported"
+    assert [p.verdict for p in result.parts] == ["supported"] * 3
+    assert "(三)接受培训人员数" in labels(result.parts[2])
+
+
+def test_paragraph_gets_a_combined_verdict_and_one_per_figure(checker):
+    paragraph = checker.check_paragraph("全年召开政府信息公开工作会议8次；行政诉讼3起。统计表由王亚平填报。")
+    assert paragraph.verdict == "contradicted"
+    assert [p.verdict for p in paragraph.parts] == ["supported", "contradicted", "supported"]
+    assert {"claim", "verdict", "explanation", "citations", "parts"} <= set(paragraph.to_json())

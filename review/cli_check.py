@@ -5,8 +5,8 @@ import argparse
 
 from assistant.answer import Answer
 from assistant.cli_ask import format_answer
-from assistant.fact_check import ClaimCheck, FactChecker, combine
 from assistant.jsonl import LineError, process_lines, require_text
+from review.fact_check import ClaimCheck, FactChecker
 
 VERDICT_NAMES = {"supported": "属实", "contradicted": "与报告不符", "not_found": "报告中未找到依据"}
 
@@ -21,6 +21,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def format_check(check: ClaimCheck) -> str:
     verdict = f"【{VERDICT_NAMES[check.verdict]}】{check.claim}\n{check.explanation}"
+    if check.parts:
+        verdict += "".join(f"\n  · 【{VERDICT_NAMES[part.verdict]}】{part.claim}" for part in check.parts)
     return format_answer(Answer(text=verdict, found=check.verdict != "not_found", citations=check.citations))
 
 
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace, service_factory) -> int:
         report = item.get("report") or args.report
         if report is not None and not isinstance(report, str):
             raise LineError('"report" 应是报告编号字符串')
-        result = combine(claim, checker.check_text(claim, report)).to_json()
+        result = checker.check_paragraph(claim, report).to_json()
         return {key: result[key] for key in ("verdict", "explanation", "citations")}
 
     process_lines(handle, {"verdict": "not_found", "explanation": "", "citations": []})

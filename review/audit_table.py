@@ -6,10 +6,11 @@ import re
 
 from assistant.answer import row_citation
 from assistant.claims import comparable, number_text
-from assistant.findings import MISMATCH, NEEDS_REVIEW, Finding
 from index.report import Report, TableRow
+from review.findings import MISMATCH, NEEDS_REVIEW, Finding
 
-_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[.、])")
+# "其中:1、政府网站公开数" is the first numbered part as much as "2、政府公报公开数" is the second.
+_NUMBERED = re.compile(r"^\s*(?:其中[:\uff1a]\s*)?(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[.、])")
 _TOTAL = re.compile(r"^\s*(?:\([一二三四五六七八九十]+\)|\d+[.、])?\s*(总计|合计)\s*$")
 _CHANNELS = ("渠道", "方式")  # "(二)通过不同渠道和方式公开政府信息的情况": a breakdown of the total above it
 

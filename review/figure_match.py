@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import jieba
 
-from assistant.claims import Figure, comparable, figures_in
+from assistant.claims import Figure, comparable, figures_in, kind
 from assistant.keywords import GLOSSARY, STOP_WORDS, expand, is_year, tokenize
 from index.chunking import split_sentences
 from index.parse_narrative import INTRO_HEADING
@@ -31,9 +31,11 @@ AMBIGUOUS_MARGIN = 0.05
 _NOT_COUNTED = frozenset("其中 件数 次数 总次数 人数 人员数 总计 合计 数量 总数 数 总 个数".split())
 _OR = frozenset(("或", "或者"))
 _NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[.、])\s*")
-_QUALIFIER = re.compile(r"\([^)]*\)|\([^)]*\)")  # "(不包括…)": what is left out, not what is counted
+_QUALIFIER = re.compile(r"\([^)]*\)|\uff08[^\uff09]*\uff09")  # "(不包括…)": what is left out, not what is counted
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _DIGITS = re.compile(r"[\d.]+")
+# What a unit already says about what is counted: "接受培训96人次" names the 人员 of "接受培训人员数".
+_UNIT_SAYS = {"persons": "人员", "person-times": "人员"}
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def match_row(figure: Figure, rows: list[TableRow], ignore: str = "") -> RowMatc
     for position, row in enumerate(rows):
         if (row.is_blank and not row.unit) or not comparable(figure.unit, row.unit):
             continue
-        label = coverage(row_terms(row), figure.subject, figure.context)
+        label = coverage(row_terms(row), f"{figure.subject} {_UNIT_SAYS.get(kind(figure.unit), '')}", figure.context)
         if label < MIN_LABEL_COVERAGE:
             continue
         score = label + REVERSE_WEIGHT * coverage(asked, row_context(row))

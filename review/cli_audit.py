@@ -4,10 +4,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from assistant.audit import Finding, audit_report
 from assistant.service import QuestionError
-
-SEVERITY_NAMES = {"mismatch": "不一致", "needs_review": "需核实"}
+from review.audit import Finding, audit_report
+from review.findings import SEVERITY_NAMES
 
 
 def register(commands: argparse._SubParsersAction) -> None:

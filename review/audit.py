@@ -2,19 +2,30 @@
 totals, and the introduction's list of sections against the sections the report has."""
 from __future__ import annotations
 
+import re
+
 from assistant.answer import row_citation, section_citation
-from assistant.audit_intro import intro_findings
-from assistant.audit_table import table_findings
 from assistant.claims import Figure, agrees, in_unit, kind, number_text
-from assistant.figure_match import Placed, match_row, narrative_figures
-from assistant.findings import MISMATCH, NEEDS_REVIEW, Finding
-from index.report import Report
+from index.report import Report, TableRow
+from review.audit_intro import intro_findings
+from review.audit_narrative import narrative_findings
+from review.audit_table import table_findings
+from review.audit_template import template_findings
+from review.figure_match import Placed, match_row, narrative_figures
+from review.findings import MISMATCH, NEEDS_REVIEW, Finding
 
 __all__ = ["Finding", "audit_report"]
+TEMPLATE_2019 = "2019"
+_DISCLOSURE = re.compile(r"公开|信息")
 MIN_LISTED = 3  # a sentence listing at least this many counts of one kind is read as a breakdown
 
 
 def audit_report(report: Report) -> list[Finding]:
+    """Every finding on one report. A 2019+ report's narrative restates its tables in set phrases and is read
+    by them (audit_narrative); the old template's one-column table is matched figure by figure."""
+    if report.template == TEMPLATE_2019:
+        return [*narrative_findings(report), *table_findings(report), *template_findings(report),
+                *intro_findings(report)]
     placed = narrative_figures(report)
     return [*narrative_vs_table(report, placed), *narrative_sums(report, placed), *table_findings(report),
             *intro_findings(report)]
@@ -25,7 +36,7 @@ def narrative_vs_table(report: Report, placed: list[Placed]) -> list[Finding]:
     findings: list[Finding] = []
     for item in placed:
         match = match_row(item.figure, report.table_rows, report.unit)
-        if match is None:
+        if match is None or not _same_subject(item, match.row):
             continue
         row = match.row
         said = f"正文“{item.heading}”写“{item.figure.clause}”"
@@ -41,6 +52,15 @@ def narrative_vs_table(report: Report, placed: list[Placed]) -> list[Finding]:
                              row_citation(report.report_id, row)]
         findings.append(finding)
     return findings
+
+
+def _same_subject(item: Placed, row: TableRow) -> bool:
+    """Words that show a figure counts something else than the row it resembles: a remainder category
+    ("其他应主动公开的信息1831条") is one part of a breakdown, not a row's total; and a count in a sentence that
+    never speaks of 公开 or 信息 ("窗口…共受理申请136437件") is not one of the disclosure table's."""
+    if item.figure.subject.startswith("其他") and "其他" not in row.label:
+        return False
+    return not ("公开" in row.label and not _DISCLOSURE.search(item.sentence))
 
 
 def narrative_sums(report: Report, placed: list[Placed]) -> list[Finding]:

@@ -6,14 +6,14 @@ import re
 from difflib import SequenceMatcher
 
 from assistant.answer import section_citation
-from assistant.findings import MISMATCH, NEEDS_REVIEW, Finding
 from index.parse_narrative import INTRO_HEADING
 from index.report import Report, Section
+from review.findings import MISMATCH, NEEDS_REVIEW, Finding
 
 MIN_ITEMS = 3  # fewer numbered items is not a list of sections
 SAME_SECTION = 0.6  # title similarity above which an item and a section are the same, however worded
-_ITEM = re.compile(r"(\d{1,2})\s*[.、.]\s*([^;;。\d][^;;。]*)")
-_NOISE = re.compile(r"\([^)]*\)|\([^)]*\)|[\s“”\"'‘’、,,:;;。和及与]")
+_ITEM = re.compile(r"(\d{1,2})\s*[.、\uff0e]\s*([^;\uff1b。\d][^;\uff1b。]*)")
+_NOISE = re.compile(r"\([^)]*\)|\uff08[^\uff09]*\uff09|[\s“”\"'‘’、,\uff0c:\uff1a;\uff1b。和及与]")
 
 
 def contents_list(intro: str) -> list[tuple[int, str, str]]:

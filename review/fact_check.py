@@ -11,22 +11,22 @@ from dataclasses import dataclass, field
 
 from assistant.answer import Citation, row_citation, section_citation
 from assistant.claims import Figure, agrees, figures_in, in_unit, number_text, split_claims
-from assistant.figure_match import Placed, match_narrative, match_row, narrative_figures
 from assistant.keywords import concepts
 from assistant.query import resolve_scope
 from assistant.service import AssistantService, QuestionError
 from index.chunking import signoff_text, split_sentences
 from index.parse_narrative import INTRO_HEADING, SIGNOFF_HEADING
 from index.report import Report
+from review.figure_match import Placed, match_narrative, match_row, narrative_figures
 
 SUPPORTED, CONTRADICTED, NOT_FOUND = "supported", "contradicted", "not_found"
 MIN_TEXT_COVERAGE = 0.8  # share of the claim's weight one sentence (with its heading) must say
-_CONTENTS_ITEM = re.compile(r"^\d+\.\S{2,40}[;;。]?$")  # the introduction's list of sections: titles, not facts
+_CONTENTS_ITEM = re.compile(r"^\d+\.\S{2,40}[;\uff1b。]?$")  # the introduction's list of sections: titles, not facts
 _NEGATION = re.compile(r"没有|暂无|尚无|无|未|不存在")
 # Sign-off roles a claim may name, longest wording first so that "填报日期" is not read as "填报".
 _ROLES = (
     ("填报日期", re.compile(r"填报日期|填报时间")),
-    ("单位负责人", re.compile(r"单位负责人|负责人(?:是|为|:|:)")),
+    ("单位负责人", re.compile(r"单位负责人|负责人(?:是|为|:|\uff1a)")),
     ("审核人", re.compile(r"审核人|由.{1,6}审核")),
     ("填报人", re.compile(r"填报人|由.{1,6}填报")),
     ("联系电话", re.compile(r"联系电话")),
@@ -39,20 +39,30 @@ class ClaimCheck:
     verdict: str  # supported | contradicted | not_found
     explanation: str
     citations: list[Citation] = field(default_factory=list)
+    # One check per figure (or per sentence without figures) when the verdict combines several, so that
+    # staff see which figure of "微博发布信息690条,行政诉讼3起" is wrong.
+    parts: list[ClaimCheck] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"claim": self.claim, "verdict": self.verdict, "explanation": self.explanation,
-                "citations": [c.to_json() for c in self.citations]}
+        out = {"claim": self.claim, "verdict": self.verdict, "explanation": self.explanation,
+               "citations": [c.to_json() for c in self.citations]}
+        if self.parts:
+            out["parts"] = [part.to_json() for part in self.parts]
+        return out
 
 
 def combine(claim: str, checks: list[ClaimCheck]) -> ClaimCheck:
-    """One verdict for several: contradicted if any part is, else not_found if any part is."""
+    """One verdict for several: contradicted if any part is, else not_found if any part is. The parts
+    are kept, each figure's own check, however deeply the checks were combined."""
     verdicts = {c.verdict for c in checks}
     verdict = next(v for v in (CONTRADICTED, NOT_FOUND, SUPPORTED) if v in verdicts)
     citations: list[Citation] = []
+    parts: list[ClaimCheck] = []
     for check in checks:
         citations += [c for c in check.citations if c not in citations]
-    return ClaimCheck(claim, verdict, "".join(c.explanation for c in checks), citations)
+        parts += check.parts or [check]
+    return ClaimCheck(claim, verdict, "".join(c.explanation for c in checks), citations,
+                      parts if len(parts) > 1 else [])
 
 
 class FactChecker:
@@ -70,6 +80,10 @@ class FactChecker:
             raise QuestionError("要核对的说法为空。")
         return [self.check_claim(claim, report) for claim in claims]
 
+    def check_paragraph(self, text: str, report: str | None = None) -> ClaimCheck:
+        """A paragraph → one combined verdict, with a verdict per figure in `parts`."""
+        return combine(text, self.check_text(text, report))
+
     def check_claim(self, claim: str, report: str | None = None) -> ClaimCheck:
         corpus = self.service.corpus
         report_ids, missing = resolve_scope(claim, corpus, report)
@@ -84,7 +98,7 @@ class FactChecker:
         figures = figures_in(claim)
         if not figures:
             return self._check_words(claim, report)
-        return combine(claim, [self._check_figure(claim, figure, report) for figure in figures])
+        return combine(claim, [self._check_figure(figure.clause, figure, report) for figure in figures])
 
     def _placed(self, report: Report) -> list[Placed]:
         cached = self._figures.get(report.report_id)
