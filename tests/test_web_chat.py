@@ -247,6 +247,18 @@ def test_staff_audit_lists_findings(staff: Page):
     staff.screenshot(path=str(OUTPUT / "staff-audit.png"), full_page=True)
 
 
+def test_staff_sees_what_an_import_read(staff: Page):
+    staff.get_by_role("tab", name="解析结果").click()
+    staff.locator("#parsed-run").click()
+    result = staff.locator("#parsed-result")
+    expect(result).to_contain_text("单位: 西翥街道办事处")
+    expect(result).to_contain_text("年度: 2018")
+    expect(result).to_contain_text("十三、2019年政府信息公开工作的计划和安排")
+    expect(result).to_contain_text("3.政务微博公开政府信息数 | 条 | 690")
+    expect(result).to_contain_text("警告(0)")
+    staff.screenshot(path=str(OUTPUT / "staff-parsed.png"), full_page=True)
+
+
 def choose_file(staff: Page, path) -> None:
     clear = staff.locator("#report-upload button[aria-label='Clear']")
     if clear.count():

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import gradio as gr
 import pytest
 
-from index.report import Report, Section, TableRow
+from assistant.answer import Answer
+from index.report import Report, ReportError, Section, TableRow
 from webapp.auth import require_staff
 from webapp.feedback import FeedbackStore
 from webapp.render import answer_markdown, plain_markdown, render_messages, render_report, render_source
@@ -37,7 +39,7 @@ def test_store_upload_writes_inside_its_folder_only(tmp_path):
     source = tmp_path / "upload.bin"
     source.write_text("报告", encoding="utf-8")
     folder = tmp_path / "data" / "uploads"
-    stored = store_upload(source, "../../../escaped.txt", folder, max_mb=1)
+    stored = store_upload(source, "../../../escaped.txt", folder, max_mb=1, received_in=tmp_path)
     assert stored == (folder / "escaped.txt").resolve()
     assert not (tmp_path / "escaped.txt").exists() and not (tmp_path / "data" / "escaped.txt").exists()
 
@@ -47,18 +49,32 @@ def test_store_upload_refuses_other_file_types(tmp_path, name):
     source = tmp_path / "upload.bin"
     source.write_text("x")
     with pytest.raises(UploadError, match="不支持的文件类型"):
-        store_upload(source, name, tmp_path / "uploads", max_mb=1)
+        store_upload(source, name, tmp_path / "uploads", max_mb=1, received_in=tmp_path)
+
+
+def test_store_upload_takes_only_files_the_browser_uploaded(tmp_path):
+    """A staff API call naming a server path instead of an uploaded file imports nothing."""
+    received = tmp_path / "gradio"
+    received.mkdir()
+    for path in ("/usr/lib/python3.11/LICENSE.txt", "/etc/passwd", str(received / ".." / "elsewhere.txt")):
+        with pytest.raises(UploadError, match="只能导入本次上传的文件"):
+            store_upload(Path(path), "LICENSE.txt", tmp_path / "uploads", max_mb=1, received_in=received)
+    assert not (tmp_path / "uploads").exists()
+    uploaded = received / "abc" / "report.txt"
+    uploaded.parent.mkdir()
+    uploaded.write_text("报告", encoding="utf-8")
+    assert store_upload(uploaded, "report.txt", tmp_path / "uploads", max_mb=1, received_in=received).exists()
 
 
 def test_store_upload_refuses_too_large_and_empty_files(tmp_path):
     big = tmp_path / "big.txt"
     big.write_bytes(b"x" * (1024 * 1024 + 1))
     with pytest.raises(UploadError, match="文件太大"):
-        store_upload(big, "big.txt", tmp_path / "uploads", max_mb=1)
+        store_upload(big, "big.txt", tmp_path / "uploads", max_mb=1, received_in=tmp_path)
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     with pytest.raises(UploadError, match="空"):
-        store_upload(empty, "empty.txt", tmp_path / "uploads", max_mb=1)
+        store_upload(empty, "empty.txt", tmp_path / "uploads", max_mb=1, received_in=tmp_path)
 
 
 def _turn(**extra):
@@ -190,3 +206,48 @@ def test_an_internal_error_becomes_a_short_apology_and_is_logged(caplog):
     shown = "".join(m["content"] for m in render_messages(steps[-1]))
     assert "disk on fire" not in shown and "出错了" in shown
     assert any("disk on fire" in (r.exc_text or "") or r.exc_info for r in caplog.records)
+
+
+class _EchoService:
+    def __init__(self):
+        self.histories = []
+
+    def stream(self, question, history, report):
+        self.histories.append(history)
+        yield Answer(text="长回答" * 1000, found=True, citations=[], question=question)
+
+
+def test_a_session_keeps_a_bounded_conversation():
+    """A browser session's state lives in server memory: 200 long turns must not all be kept."""
+    from webapp.conversation import MAX_HISTORY_TURNS, MAX_KEPT_TURNS, ask_json, stream_turn
+
+    service, turns = _EchoService(), []
+    for n in range(200):
+        *_, turns = stream_turn(service, f"问题{n}", turns, "")
+    assert len(turns) == MAX_KEPT_TURNS and turns[-1]["question"] == "问题199"
+    assert max(len(h) for h in service.histories) == MAX_HISTORY_TURNS
+    service.ask = lambda question, pairs, report: (service.histories.append(pairs), Answer("好", True, []))[1]
+    ask_json(service, "再问", [["问", "答"]] * 500, "")
+    assert len(service.histories[-1]) == MAX_HISTORY_TURNS
+
+
+def test_an_upload_lands_beside_the_originals_only_once_imported(tmp_path, fresh_components):
+    """A refused file is not left in uploads/ and does not replace the original of a report already there."""
+    from tests.conftest import EXAMPLE
+    from webapp.uploads import import_upload
+
+    received, folder = tmp_path / "gradio", tmp_path / "uploads"
+    received.mkdir()
+    good = received / "xizhu-2018.txt"
+    good.write_bytes(EXAMPLE.read_bytes())
+    result = import_upload(fresh_components.ingestor, good, good.name, folder, 1, received)
+    original = (folder / "xizhu-2018.txt").resolve()
+    assert result.report_id == "xizhu-2018" and original.read_bytes() == EXAMPLE.read_bytes()
+    assert fresh_components.reports.report("xizhu-2018").source == str(original)
+    broken = received / "again" / "xizhu-2018.txt"
+    broken.parent.mkdir()
+    broken.write_bytes(b"\x00\x01 not a report")
+    with pytest.raises(ReportError):
+        import_upload(fresh_components.ingestor, broken, broken.name, folder, 1, received)
+    assert original.read_bytes() == EXAMPLE.read_bytes()
+    assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == ["xizhu-2018.txt"]

@@ -16,6 +16,9 @@ log = logging.getLogger(__name__)
 
 APOLOGY = "抱歉,系统暂时出了点问题,请稍后再试。"
 MAX_HISTORY_TURNS = 6
+# Turns a browser session keeps: its state lives in the server's memory for as long as the session, and
+# 200 long turns held 100 MB. Older turns scroll out of the conversation.
+MAX_KEPT_TURNS = 50
 
 
 def citation_dict(citation: Citation) -> dict:
@@ -43,7 +46,7 @@ def stream_turn(service: AssistantService, question: str, turns: list[dict], rep
     """Yields the conversation after each streamed piece; the last yield has the finished turn.
     A question the service rejects becomes a notice; anything else going wrong, an apology (logged)."""
     turn = new_turn(question or "", report or "")
-    turns = [*turns, turn]
+    turns = [*turns, turn][-MAX_KEPT_TURNS:]
     yield turns
     try:
         for piece in service.stream(question, history(turns[:-1]), report or None):
@@ -65,7 +68,7 @@ def stream_turn(service: AssistantService, question: str, turns: list[dict], rep
 def ask_json(service: AssistantService, question: str, history_pairs: list, report: str) -> dict:
     """The API's answer: the CLI's JSON shape, or an `error` field with a short message."""
     try:
-        pairs = [(str(q), str(a)) for q, a in (history_pairs or [])]
+        pairs = [(str(q), str(a)) for q, a in (history_pairs or [])][-MAX_HISTORY_TURNS:]
     except (TypeError, ValueError):
         return {"error": "请求格式有误:history 应为 [[问题, 回答], ...]。"}
     try:

@@ -1,4 +1,5 @@
-"""The staff pages: fact check, indicator browser, audit, adding and deleting reports, citizens' feedback.
+"""The staff pages: fact check, indicator browser, audit, what an import read, adding and deleting reports,
+citizens' feedback.
 
 Mounted behind Gradio's login (see webapp.server); every handler also checks the
 session's user itself, so no staff function answers an anonymous call.
@@ -13,20 +14,22 @@ from html import escape
 from pathlib import Path
 
 import gradio as gr
+from gradio.utils import get_upload_folder
 
-from assistant.audit import audit_report
-from assistant.fact_check import FactChecker
 from assistant.service import QuestionError
 from index.report import ReportError
 from index.report_store import StoreError
+from index.show import render_report
 from index.vector_store import VectorStoreUnavailable
+from review.audit import audit_report
+from review.fact_check import FactChecker
 from settings import Settings
 from webapp.auth import require_staff
 from webapp.conversation import citation_dict
 from webapp.feedback import FeedbackStore
 from webapp.loader import ServiceLoader, ServiceNotReady
 from webapp.render import RATINGS, citation_list
-from webapp.uploads import ALLOWED_SUFFIXES, UploadError, store_upload
+from webapp.uploads import ALLOWED_SUFFIXES, UploadError, import_upload
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +139,13 @@ def build_staff(loader: ServiceLoader, feedback: FeedbackStore, settings: Settin
         require_staff(request)
         return render_findings(audit_report(selected(report_id)))
 
+    @guarded
+    def parsed(report_id: str, request: gr.Request):
+        """What the import read, as `python -m index show` prints it: a person sees at a glance whether
+        unit, year, sections and every cell came out right."""
+        require_staff(request)
+        return f'<pre class="parsed-report">{escape(render_report(selected(report_id)))}</pre>'
+
     def report_table() -> list[list]:
         return [[s.report_id, s.title, s.year or "", s.sections, s.rows, s.chunks]
                 for s in loader.get().components.reports.summaries() if s.status == "ready"]
@@ -147,13 +157,13 @@ def build_staff(loader: ServiceLoader, feedback: FeedbackStore, settings: Settin
             return _notice("请先选择文件。", "unknown"), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         service = loader.get()
         try:
-            stored = store_upload(Path(upload_path), Path(upload_path).name, uploads_dir, settings.max_upload_mb)
-            result = service.components.ingestor.add_file(stored)
+            result = import_upload(service.components.ingestor, Path(upload_path), Path(upload_path).name,
+                                   uploads_dir, settings.max_upload_mb, received_in=Path(get_upload_folder()))
         except (UploadError, ReportError, StoreError, VectorStoreUnavailable) as error:
             return _notice(f"无法导入:{error}", "bad"), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         service.refresh()
         message = (f"已导入 {result.report_id}:{result.title},{result.sections} 个章节,"
-                   f"{result.rows} 个统计行,{result.chunks} 个检索片段。")
+                   f"{result.rows} 个统计行,{result.chunks} 个检索片段。在“解析结果”中可查看读出的内容。")
         if result.warnings:
             message += " 注意:" + ";".join(result.warnings)
         return (_notice(message, "ok"), report_table(), picker_update(result.report_id),
@@ -212,6 +222,9 @@ def build_staff(loader: ServiceLoader, feedback: FeedbackStore, settings: Settin
             with gr.Tab("审核", id="audit"):
                 audit_button = gr.Button("审核所选报告", variant="primary", elem_id="audit-run")
                 audit_result = gr.HTML(elem_id="audit-result")
+            with gr.Tab("解析结果", id="parsed"):
+                parsed_button = gr.Button("显示所选报告的解析结果", variant="primary", elem_id="parsed-run")
+                parsed_result = gr.HTML(elem_id="parsed-result")
             with gr.Tab("报告管理", id="reports"):
                 reports = gr.Dataframe(headers=REPORT_HEADERS, interactive=False, elem_id="report-table")
                 upload = gr.File(label=f"上传报告({' '.join(ALLOWED_SUFFIXES)},不超过 {settings.max_upload_mb} MB)",
@@ -234,6 +247,7 @@ def build_staff(loader: ServiceLoader, feedback: FeedbackStore, settings: Settin
         indicator_query.change(indicators, indicator_inputs, indicator_table, **private)
         report.change(indicators, indicator_inputs, indicator_table, **private)
         audit_button.click(audit, report, audit_result, **private)
+        parsed_button.click(parsed, report, parsed_result, **private)
         add_button.click(add_report, [upload], [report_status, reports, report, doomed, upload], **private)
         delete_button.click(delete_report, [doomed, confirm, report],
                             [report_status, reports, report, doomed, confirm], **private)
