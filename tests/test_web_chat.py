@@ -247,6 +247,33 @@ def test_staff_audit_lists_findings(staff: Page):
     staff.screenshot(path=str(OUTPUT / "staff-audit.png"), full_page=True)
 
 
+def test_staff_reviews_all_reports_downloads_the_sheet_and_marks_a_finding(staff: Page):
+    from openpyxl import load_workbook
+
+    staff.get_by_role("tab", name="年度审查").click()
+    staff.locator("#review-run").click()
+    table = staff.locator("#review-table")
+    expect(table).to_contain_text("西翥街道办事处", timeout=60_000)
+    expect(table).to_contain_text("3.政务微博公开政府信息数")
+    expect(staff.locator("#review-summary")).to_contain_text("共 9 条发现")
+    with staff.expect_download() as download:
+        staff.locator("#review-download").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    with open(download.value.path(), "rb") as data:
+        sheet = load_workbook(data)["发现"]
+    assert [c.value for c in sheet[1]][:4] == ["单位", "年度", "报告", "严重程度"] and sheet.max_row == 10
+    fingerprint = sheet.cell(row=2, column=8).value
+    staff.locator("#review-mark-id input").fill(fingerprint)
+    staff.locator("#review-mark-id input").press("Enter")
+    staff.get_by_label("已排除").check()
+    staff.locator("#review-mark").click()
+    expect(staff.locator("#review-mark-status")).to_contain_text(f"已将 {fingerprint} 标为已排除")
+    staff.locator("#review-run").click()
+    expect(staff.locator("#review-summary")).to_contain_text("已排除 1")
+    expect(table).to_contain_text("已排除")
+    staff.screenshot(path=str(OUTPUT / "staff-review.png"), full_page=True)
+
+
 def test_staff_sees_what_an_import_read(staff: Page):
     staff.get_by_role("tab", name="解析结果").click()
     staff.locator("#parsed-run").click()

@@ -1,5 +1,5 @@
-"""The staff pages: fact check, indicator browser, audit, what an import read, adding and deleting reports,
-citizens' feedback.
+"""The staff pages: fact check, indicator browser, audit, a year's review with reviewers' marks, what an import
+read, adding and deleting reports, citizens' feedback.
 
 Mounted behind Gradio's login (see webapp.server); every handler also checks the
 session's user itself, so no staff function answers an anonymous call.
@@ -10,6 +10,7 @@ import functools
 import logging
 import shutil
 import tempfile
+import time
 from html import escape
 from pathlib import Path
 
@@ -22,7 +23,12 @@ from index.report_store import StoreError
 from index.show import render_report
 from index.vector_store import VectorStoreUnavailable
 from review.audit import audit_report
+from review.batch import review_reports
 from review.fact_check import FactChecker
+from review.marks import CONFIRMED, DECISION_NAMES, DECISIONS, DISMISSED, MarkStore
+from review.sheet import HEADERS as SHEET_HEADERS
+from review.sheet import rows as sheet_rows
+from review.sheet import write_xlsx
 from settings import Settings
 from webapp.auth import require_staff
 from webapp.conversation import citation_dict
@@ -39,6 +45,8 @@ SEVERITIES = {"mismatch": ("不一致", "bad"), "needs_review": ("需人工复�
 INDICATOR_HEADERS = ["指标", "上级", "栏目", "单位", "数值"]
 FEEDBACK_HEADERS = ["时间", "评价", "问题", "回答", "补充说明"]
 REPORT_HEADERS = ["编号", "标题", "年度", "章节", "统计行", "片段"]
+REVIEW_ALL, REVIEW_SELECTED = "全部报告", "所选报告"
+EXPORT_KEEP_S = 3600  # downloads (feedback may hold phone numbers) are kept this long under data_dir/exports
 APOLOGY = "抱歉,操作没有完成,错误已记录。请稍后再试。"
 
 
@@ -73,6 +81,9 @@ def render_findings(findings) -> str:
 
 def build_staff(loader: ServiceLoader, feedback: FeedbackStore, settings: Settings) -> gr.Blocks:
     uploads_dir = settings.data_dir / "uploads"
+    exports_dir = settings.data_dir / "exports"
+    exports_dir.mkdir(parents=True, exist_ok=True)
+    marks = MarkStore(settings.data_dir)
 
     def report_choices() -> list[tuple[str, str]]:
         service = loader.get()
@@ -146,6 +157,44 @@ def build_staff(loader: ServiceLoader, feedback: FeedbackStore, settings: Settin
         require_staff(request)
         return f'<pre class="parsed-report">{escape(render_report(selected(report_id)))}</pre>'
 
+    def export_folder() -> Path:
+        """A folder of its own for one download; folders of earlier downloads (an hour old) are removed."""
+        for old in exports_dir.iterdir():
+            if old.is_dir() and time.time() - old.stat().st_mtime > EXPORT_KEEP_S:
+                shutil.rmtree(old, ignore_errors=True)
+        return Path(tempfile.mkdtemp(dir=exports_dir))
+
+    def review_items(report_id: str, scope: str, progress: gr.Progress):
+        service = loader.get()
+        every = [r for r in service.corpus.reports.values()]
+        chosen = every if scope == REVIEW_ALL else [selected(report_id)]
+        progress(0, desc="审查中…")
+        items = []
+        for done, report in enumerate(chosen, start=1):
+            items += review_reports([report], marks.marks(), every)
+            progress(done / len(chosen), desc=f"已审查 {done}/{len(chosen)} 份报告")
+        return items
+
+    @guarded
+    def review(report_id: str, scope: str, request: gr.Request, progress=gr.Progress()):
+        """A year's batch as reviewers read it: one row per finding with its mark, and the spreadsheet."""
+        require_staff(request)
+        items = review_items(report_id, scope, progress)
+        sheet = export_folder() / "审查结果.xlsx"
+        write_xlsx(items, sheet)
+        summary = f"共 {len(items)} 条发现(已确认 {sum(1 for i in items if i.mark and i.mark.decision == CONFIRMED)},"
+        summary += f"已排除 {sum(1 for i in items if i.mark and i.mark.decision == DISMISSED)})。"
+        return (sheet_rows(items), gr.DownloadButton(value=str(sheet), interactive=True), summary,
+                gr.Dropdown(choices=[i.fingerprint for i in items], value=None))
+
+    @guarded
+    def mark_finding(fingerprint: str | None, decision: str, note: str, request: gr.Request):
+        require_staff(request)
+        if not fingerprint:
+            return _notice("请先选择一条发现(指纹)。", "unknown")
+        marks.mark(fingerprint, decision, note or "")
+        return _notice(f"已将 {fingerprint} 标为{DECISION_NAMES[decision]}。重新审查后仍会保留。", "ok")
+
     def report_table() -> list[list]:
         return [[s.report_id, s.title, s.year or "", s.sections, s.rows, s.chunks]
                 for s in loader.get().components.reports.summaries() if s.status == "ready"]
@@ -193,8 +242,7 @@ def build_staff(loader: ServiceLoader, feedback: FeedbackStore, settings: Settin
                 for r in reversed(records)]
         download = None
         if records:
-            folder = Path(tempfile.mkdtemp(prefix="gia-feedback-"))
-            download = shutil.copy(feedback.path, folder / "feedback.jsonl")
+            download = shutil.copy(feedback.path, export_folder() / "feedback.jsonl")
         return rows, gr.DownloadButton(value=download, interactive=download is not None), \
             f"共 {len(records)} 条反馈(最新在前)。"
 
@@ -222,6 +270,20 @@ def build_staff(loader: ServiceLoader, feedback: FeedbackStore, settings: Settin
             with gr.Tab("审核", id="audit"):
                 audit_button = gr.Button("审核所选报告", variant="primary", elem_id="audit-run")
                 audit_result = gr.HTML(elem_id="audit-result")
+            with gr.Tab("年度审查", id="review"):
+                with gr.Row():
+                    review_scope = gr.Radio([REVIEW_ALL, REVIEW_SELECTED], value=REVIEW_ALL, label="审查范围")
+                    review_button = gr.Button("开始审查", variant="primary", elem_id="review-run")
+                review_summary = gr.Markdown(elem_id="review-summary")
+                review_table = gr.Dataframe(headers=SHEET_HEADERS, interactive=False, wrap=True, elem_id="review-table")
+                review_download = gr.DownloadButton("下载审查结果(Excel)", interactive=False, elem_id="review-download")
+                with gr.Row():
+                    mark_target = gr.Dropdown([], label="发现的指纹", elem_id="review-mark-id")
+                    mark_decision = gr.Radio([(DECISION_NAMES[d], d) for d in DECISIONS], value=CONFIRMED,
+                                             label="复核结论")
+                    mark_note = gr.Textbox(label="复核说明", max_lines=3)
+                    mark_button = gr.Button("保存复核结论", elem_id="review-mark")
+                mark_status = gr.HTML(elem_id="review-mark-status")
             with gr.Tab("解析结果", id="parsed"):
                 parsed_button = gr.Button("显示所选报告的解析结果", variant="primary", elem_id="parsed-run")
                 parsed_result = gr.HTML(elem_id="parsed-result")
@@ -248,6 +310,9 @@ def build_staff(loader: ServiceLoader, feedback: FeedbackStore, settings: Settin
         report.change(indicators, indicator_inputs, indicator_table, **private)
         audit_button.click(audit, report, audit_result, **private)
         parsed_button.click(parsed, report, parsed_result, **private)
+        review_button.click(review, [report, review_scope],
+                            [review_table, review_download, review_summary, mark_target], **private)
+        mark_button.click(mark_finding, [mark_target, mark_decision, mark_note], mark_status, **private)
         add_button.click(add_report, [upload], [report_status, reports, report, doomed, upload], **private)
         delete_button.click(delete_report, [doomed, confirm, report],
                             [report_status, reports, report, doomed, confirm], **private)
