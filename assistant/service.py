@@ -14,6 +14,7 @@ from assistant.evidence import rank_sentences
 from assistant.lookup import lookup_rows
 from assistant.query import Query, prepare
 from assistant.retrieval import HybridRetriever
+from assistant.rwlock import ReadWriteLock
 from index.components import Components
 from index.vector_store import VectorStoreUnavailable
 
@@ -30,12 +31,16 @@ UNAVAILABLE = "抱歉,检索服务暂时不可用,请稍后再试。"
 
 class AssistantService:
     """`composer` turns (query, evidence) into an Answer and may also `stream` it; `rewriter` turns a
-    follow-up and its history into a standalone question. Both default to the no-LLM versions."""
+    follow-up and its history into a standalone question. Both default to the no-LLM versions.
+
+    Before each question the corpus follows the report store (other processes' ingests and deletes, at
+    most once a second); questions read the corpus together and an update waits for them (`_corpus_lock`)."""
 
     def __init__(self, components: Components, composer=None, rewriter=None):
         self.components = components
         self.settings = components.settings
         self.corpus = Corpus(components.reports)
+        self._corpus_lock = ReadWriteLock()
         self.retriever = HybridRetriever(corpus=self.corpus, vectors=components.vectors,
                                          embeddings=components.embeddings)
         self.composer = composer or ExtractiveComposer(self.corpus)
@@ -54,36 +59,39 @@ class AssistantService:
         return question
 
     def ask(self, question: str, history: list[tuple[str, str]] | None = None, report: str | None = None) -> Answer:
-        question = self.validate(question, report)
-        try:
-            return self.chain.invoke({"question": question, "history": list(history or []), "report": report})
-        except VectorStoreUnavailable as exc:
-            return _unavailable(question, exc)
+        self.corpus.follow(self._corpus_lock.writing)
+        with self._corpus_lock.reading():
+            question = self.validate(question, report)
+            try:
+                return self.chain.invoke({"question": question, "history": list(history or []), "report": report})
+            except VectorStoreUnavailable as exc:
+                return _unavailable(question, exc)
 
     def stream(self, question: str, history: list[tuple[str, str]] | None = None,
                report: str | None = None) -> Iterator[str | Answer]:
-        """Text pieces as they are ready, then the finished Answer (its text is the pieces joined)."""
-        question = self.validate(question, report)
-        try:
-            query, evidence = self.retrieval_chain.invoke(
-                {"question": question, "history": list(history or []), "report": report})
-        except VectorStoreUnavailable as exc:
-            answer = _unavailable(question, exc)
-            yield answer.text
-            yield answer
-            return
-        composer_stream = getattr(self.composer, "stream", None)
-        if composer_stream is not None:
-            yield from composer_stream(query, evidence)
-            return
-        answer = self.composer.compose(query, evidence)
+        """Text pieces as they are ready, then the finished Answer (its text is the pieces joined). The corpus
+        is read until the answer is composed; a composer that streams reads it while it streams."""
+        self.corpus.follow(self._corpus_lock.writing)
+        with self._corpus_lock.reading():
+            question = self.validate(question, report)
+            try:
+                query, evidence = self.retrieval_chain.invoke(
+                    {"question": question, "history": list(history or []), "report": report})
+            except VectorStoreUnavailable as exc:
+                answer = _unavailable(question, exc)
+            else:
+                composer_stream = getattr(self.composer, "stream", None)
+                if composer_stream is not None:
+                    yield from composer_stream(query, evidence)
+                    return
+                answer = self.composer.compose(query, evidence)
         for start in range(0, len(answer.text), STREAM_PIECE_CHARS):
             yield answer.text[start:start + STREAM_PIECE_CHARS]
         yield answer
 
     def refresh(self) -> None:
-        """Pick up reports ingested since start-up."""
-        self.corpus.refresh()
+        """Pick up an ingest or delete at once (this process's own), not at the next question's look."""
+        self.corpus.follow(self._corpus_lock.writing, force=True)
 
     def _prepare(self, inputs: dict) -> Query:
         question, history = inputs["question"], inputs["history"]

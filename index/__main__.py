@@ -1,11 +1,15 @@
-"""`python -m index add PATH...` / `list` / `show ID` / `delete ID`: manage the report index."""
+"""`python -m index add PATH...` (files or folders) / `list` / `show ID` / `delete ID`: manage the report index."""
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+from tqdm import tqdm
 
 from index.components import Components
-from index.ingest import ADDED, REPLACED, UNCHANGED, DuplicateReport, ReadOptions, parse_file
+from index.ingest import ADDED, REPLACED, UNCHANGED, ReadOptions, parse_file
+from index.readers import SUPPORTED
 from index.report import ReportError
 from index.report_store import StoreError
 from index.show import render_report
@@ -19,27 +23,44 @@ def _ocr_progress(done: int, total: int) -> None:
     print(f"\r文字识别: 第 {done}/{total} 页", end="\n" if done == total else "", file=sys.stderr, flush=True)
 
 
-def _add(components: Components, paths: list[str], report_id: str | None) -> int:
-    failed = 0
-    parsed = []
-    options = ReadOptions.from_settings(components.settings, progress=_ocr_progress)
+def report_files(paths: list[str]) -> tuple[list[str], list[str]]:
+    """Files to import: each path as given, a folder as the report files under it (recursively, sorted);
+    and the folders that hold none."""
+    files, empty = [], []
     for path in paths:
+        folder = Path(path)
+        if not folder.is_dir():
+            files.append(path)
+            continue
+        found = sorted(str(p) for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED.split())
+        files += found
+        if not found:
+            empty.append(path)
+    return files, empty
+
+
+def _add(components: Components, paths: list[str], report_id: str | None) -> int:
+    """Each file parsed and imported in turn (a folder of thousands is never held in memory at once), with a
+    progress bar on stderr when there are several; messages are written above the bar."""
+    files, empty = report_files(paths)
+    for folder in empty:
+        print(f"错误: {folder}: 文件夹中没有可导入的报告({SUPPORTED})", file=sys.stderr)
+    failed = len(empty)
+    options = ReadOptions.from_settings(components.settings, progress=_ocr_progress)
+    progress = tqdm(files, desc="导入报告", unit="份", file=sys.stderr, disable=len(files) < 2, leave=False)
+    for path in progress:
         try:
-            parsed.append(parse_file(path, report_id if len(paths) == 1 else None, options))
-        except ReportError as exc:
-            print(f"错误: {exc}", file=sys.stderr)
-            failed += 1
-    for report in parsed:
-        try:
-            result = components.ingestor.add_report(report)
-        except DuplicateReport as exc:
-            print(f"错误: {exc}", file=sys.stderr)
+            result = components.ingestor.add_report(parse_file(path, report_id if len(files) == 1 else None, options))
+        except ReportError as exc:  # a file that cannot be read, or a report already imported by another name
+            progress.write(f"错误: {exc}", file=sys.stderr)
             failed += 1
             continue
         for warning in result.warnings:
-            print(f"警告: {warning}", file=sys.stderr)
-        print(f"已导入 {result.report_id}: {result.title} — {result.sections} 个章节, "
-              f"{result.rows} 个表格行, {result.chunks} 个检索片段{_OUTCOMES[result.outcome]}", flush=True)
+            progress.write(f"警告: {warning}", file=sys.stderr)
+        progress.write(f"已导入 {result.report_id}: {result.title} — {result.sections} 个章节, "
+                       f"{result.rows} 个表格行, {result.chunks} 个检索片段{_OUTCOMES[result.outcome]}", file=sys.stdout)
+        sys.stdout.flush()
+    progress.close()
     return 1 if failed else 0
 
 
@@ -75,8 +96,8 @@ def _delete(components: Components, report_id: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m index", description="管理政府信息公开年度报告索引")
     commands = parser.add_subparsers(dest="command", required=True)
-    add = commands.add_parser("add", help="导入报告文件(同一文件再次导入会替换旧版本)")
-    add.add_argument("paths", nargs="+")
+    add = commands.add_parser("add", help="导入报告文件或文件夹(含子文件夹;同一文件再次导入会替换旧版本)")
+    add.add_argument("paths", nargs="+", help="报告文件或文件夹")
     add.add_argument("--id", help="报告编号(只导入一个文件时可用;默认取文件名)")
     commands.add_parser("list", help="列出已导入的报告")
     show = commands.add_parser("show", help="显示一个报告解析出的内容:元数据、章节、表格、警告、勾稽关系")

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
@@ -74,6 +75,8 @@ def cli_env(data_dir: Path, settings: Settings | None = None, **extra: str) -> d
     if settings is not None and settings.chroma_host:
         env.update(CHROMA_HOST=settings.chroma_host, CHROMA_PORT=str(settings.chroma_port),
                    CHROMA_COLLECTION=settings.chroma_collection)
+    if settings is not None and settings.database_url:
+        env.update(GIA_DATABASE_URL=settings.database_url)
     return env
 
 
@@ -194,11 +197,53 @@ def memo_embeddings(embeddings) -> MemoEmbeddings:
     return MemoEmbeddings(embeddings)
 
 
-@pytest.fixture(params=["embedded", "server"])
-def store_components(request, tmp_path, memo_embeddings) -> Components:
-    """Empty stores, once with embedded Chroma and once with a Chroma server."""
-    if request.param == "server":
-        settings = server_settings(tmp_path / "data", request.getfixturevalue("chroma_port"))
-    else:
+# --- PostgreSQL server ---------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """The server scripts/test.sh started for the run (POSTGRES_TEST_URL), else one for this session (in a
+    folder of /tmp: run as root, the server runs as `postgres`, which cannot enter pytest's private folders)."""
+    if os.environ.get("POSTGRES_TEST_URL"):
+        yield os.environ["POSTGRES_TEST_URL"]
+        return
+    folder = Path(tempfile.mkdtemp(prefix="gia-postgres-"))
+    started = subprocess.run(["bash", str(ROOT / "scripts" / "postgres_server.sh"), str(folder)], capture_output=True,
+                             text=True, check=True)
+    pid = int(started.stdout.split()[1])
+    try:
+        yield (folder / "database.url").read_text().strip()
+    finally:
+        os.kill(pid, signal.SIGINT)  # fast shutdown: open connections of this session are cut
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture()
+def postgres_database(postgres_url) -> Iterator[str]:
+    """A database of this test's own on the shared server, dropped afterwards with whatever still uses it."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(make_url(postgres_url).set(drivername="postgresql+psycopg"),
+                          isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as db:
+        db.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as db:
+        db.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["embedded", "server", "postgres"])
+def store_components(request, tmp_path, memo_embeddings) -> Iterator[Components]:
+    """Empty stores: SQLite with embedded Chroma, SQLite with a Chroma server, PostgreSQL with a Chroma server."""
+    if request.param == "embedded":
         settings = settings_for(tmp_path / "data")
-    return components_with(settings, memo_embeddings)
+    else:
+        database_url = request.getfixturevalue("postgres_database") if request.param == "postgres" else ""
+        settings = server_settings(tmp_path / "data", request.getfixturevalue("chroma_port"), database_url=database_url)
+    built = components_with(settings, memo_embeddings)
+    yield built
+    if "reports" in built.__dict__:
+        built.reports.close()

@@ -1,6 +1,9 @@
-"""The two stores against embedded Chroma and a real Chroma server: same behaviour, no code change between them."""
+"""The two stores on SQLite with embedded Chroma, SQLite with a Chroma server and PostgreSQL with a Chroma server:
+same behaviour, no code change between them."""
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 
 import pytest
@@ -8,7 +11,7 @@ import pytest
 from conftest import EXAMPLE, EXAMPLE_ID, cli_env, components_with, copy_example, run_cli, settings_for
 from index.chunking import chunk_report
 from index.ingest import parse_file
-from index.report_store import StoreError, database_path
+from index.report_store import ReportStore, StoreError, database_path
 
 
 def test_re_add_replaces_without_duplicates(store_components):
@@ -79,17 +82,24 @@ def test_database_url_default_and_relative_form(tmp_path):
     assert str(database_path(settings_for(tmp_path, database_url="sqlite:///var/x.db"))) == "var/x.db"
 
 
-@pytest.mark.parametrize("url", ["postgresql://gia@localhost/gia", "sqlite://", "reports.sqlite3"])
+@pytest.mark.parametrize("url", ["postgresql://gia@db.example/gia", "postgresql+psycopg://gia:pw@127.0.0.1:5432/gia"])
+def test_a_postgresql_url_is_taken_as_it_is(tmp_path, url):
+    assert database_path(settings_for(tmp_path, database_url=url)) == url
+
+
+@pytest.mark.parametrize("url", ["mysql://gia@localhost/gia", "postgresql+psycopg2://gia@localhost/gia",
+                                 "postgresql://", "sqlite://", "reports.sqlite3"])
 def test_an_unsupported_database_url_is_refused(tmp_path, url):
-    with pytest.raises(StoreError, match="只支持 SQLite"):
+    with pytest.raises(StoreError, match=re.escape(f"不支持的数据库地址 {url}: 只支持 SQLite 和 PostgreSQL")):
         database_path(settings_for(tmp_path, database_url=url))
 
 
 def test_the_cli_names_an_unsupported_database_url_in_one_line(tmp_path):
-    url = "postgresql://gia@localhost/gia"
+    url = "mysql://gia@localhost/gia"
     result = run_cli(["-m", "index", "list"], tmp_path, env=cli_env(tmp_path, GIA_DATABASE_URL=url))
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert result.stderr.strip() == f"错误: 不支持的数据库地址 {url}: 只支持 SQLite,例如 sqlite:////srv/gia/reports.sqlite3"
+    assert result.stderr.strip() == (f"错误: 不支持的数据库地址 {url}: 只支持 SQLite 和 PostgreSQL,"
+                                     f"例如 sqlite:////srv/gia/reports.sqlite3 或 postgresql://gia@127.0.0.1/gia")
 
 
 def test_the_same_content_under_another_name_is_refused_by_name(store_components, tmp_path):
@@ -140,3 +150,25 @@ def test_an_index_written_before_versions_is_migrated(tmp_path, memo_embeddings)
     assert store.ready_ids() == [EXAMPLE_ID]
     assert [row.value for row in store.indicators(EXAMPLE_ID)] == [690]
     assert [chunk.chunk_id for chunk in store.chunks()] == ["xizhu-2018:s0:0"]
+
+
+def test_an_index_written_before_chunks_kept_their_order_is_migrated(tmp_path):
+    """A versioned index from before the `ordinal` column: its chunks keep the order their row ids gave them,
+    and the change counter starts at 0."""
+    database = tmp_path / "reports.sqlite3"
+    with sqlite3.connect(database) as db:
+        db.executescript("""
+            CREATE TABLE reports (report_id TEXT NOT NULL, version TEXT NOT NULL, status TEXT NOT NULL,
+                data TEXT NOT NULL, unit TEXT, year INTEGER, level TEXT, region TEXT, title TEXT, ingested_at REAL,
+                PRIMARY KEY (report_id, version));
+            CREATE TABLE chunks (chunk_id TEXT PRIMARY KEY, report_id TEXT NOT NULL, version TEXT NOT NULL,
+                kind TEXT NOT NULL, heading TEXT NOT NULL, body TEXT NOT NULL, position INTEGER NOT NULL);""")
+        report = parse_file(EXAMPLE)
+        db.execute("INSERT INTO reports VALUES (?, 'v1', 'ready', ?, ?, ?, ?, ?, ?, 0)",
+                   (report.report_id, json.dumps(report.to_dict(), ensure_ascii=False), report.unit,
+                    report.year, report.level, report.region, report.title))
+        db.executemany("INSERT INTO chunks VALUES (?, ?, 'v1', 'section', '一', '正文', 0)",
+                       [("z-first", EXAMPLE_ID), ("a-second", EXAMPLE_ID)])
+    store = ReportStore(database)
+    assert [chunk.chunk_id for chunk in store.chunks()] == ["z-first", "a-second"]
+    assert store.change_count() == 0 and store.ready_ids() == [EXAMPLE_ID]
