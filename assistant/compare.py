@@ -11,29 +11,29 @@ from assistant.claims import number_text
 from assistant.corpus import Corpus
 from assistant.lookup import RowMatch
 from assistant.query import Query
+from assistant.report_figures import ReportFigure, figures_per_report
 
 MAX_TABLE_ROWS = 10
-_MOST = re.compile(r"最多|最高|排名|排行|哪个单位|哪个部门|哪家|哪一年|哪年|更多|谁")
+_MOST = re.compile(r"最多|最高|排名|排行|哪个单位|哪个部门|哪家|哪一年|哪年|更多|谁|"
+                   r"哪(?:个|一个|些)(?:街道|单位|部门|区|县|镇|乡|市|局|机关|政府)")
 _FEWEST = re.compile(r"最少|最低|更少")
 
 
 def compare_answer(query: Query, corpus: Corpus, rows: list[RowMatch]) -> Answer:
-    best: dict[str, RowMatch] = {}
-    for match in rows:
-        best.setdefault(match.report_id, match)
+    best = {f.report_id: f for f in figures_per_report(rows, query.text)}
     if not best:
         return Answer(text="报告中未提及相关内容。所比较的报告统计表中没有找到这一指标。", found=False, question=query.text)
     fewest = bool(_FEWEST.search(query.text))
     ranking = fewest or bool(_MOST.search(query.text))
     matches = list(best.values())
     if ranking:
-        filled = sorted((m for m in matches if not m.row.is_blank), key=lambda m: m.row.value, reverse=not fewest)
-        matches = filled + [m for m in matches if m.row.is_blank]
+        filled = sorted((m for m in matches if not m.is_blank), key=lambda m: m.value, reverse=not fewest)
+        matches = filled + [m for m in matches if m.is_blank]
     else:
         matches.sort(key=lambda m: (corpus.reports[m.report_id].year or 0, corpus.report_name(m.report_id)))
     shown = matches[:MAX_TABLE_ROWS]
     lines = ["| 报告 | 指标 | 数值 |", "|---|---|---|"]
-    lines += [f"| {corpus.report_name(m.report_id)} | {m.row.citation_label()} | {m.row.value_text()} |"
+    lines += [f"| {corpus.report_name(m.report_id)} | {m.label} | {m.value_text()} |"
               for m in shown]
     notes = [_summary(matches, ranking, fewest, corpus)]
     if len(matches) > len(shown):
@@ -43,34 +43,34 @@ def compare_answer(query: Query, corpus: Corpus, rows: list[RowMatch]) -> Answer
         names = "、".join(corpus.report_name(rid) for rid in absent[:MAX_TABLE_ROWS])
         notes.append(f"{names}{'等' if len(absent) > MAX_TABLE_ROWS else ''}的统计表中没有找到这一指标。")
     return Answer(text="\n".join(lines) + "\n" + "".join(n for n in notes if n), found=True,
-                  citations=[row_citation(m.report_id, m.row) for m in shown], question=query.text)
+                  citations=[row_citation(m.report_id, row) for m in shown for row in m.rows], question=query.text)
 
 
-def _summary(matches: list[RowMatch], ranking: bool, fewest: bool, corpus: Corpus) -> str:
-    filled = [m for m in matches if not m.row.is_blank]
+def _summary(matches: list[ReportFigure], ranking: bool, fewest: bool, corpus: Corpus) -> str:
+    filled = [m for m in matches if not m.is_blank]
     blank = len(matches) - len(filled)
     note = f"{blank} 份报告该项未填报,不计入比较。" if blank else ""
     if not filled:
         return "各报告该项均未填报。"
     if ranking:
-        top = [m for m in filled if m.row.value == filled[0].row.value]
+        top = [m for m in filled if m.value == filled[0].value]
         names = "、".join(corpus.report_name(m.report_id) for m in top)
-        lead = f"{'最少' if fewest else '最多'}的是{names}:{filled[0].row.value_text()}。"
+        lead = f"{'最少' if fewest else '最多'}的是{names}:{filled[0].value_text()}。"
         return lead + (_difference(*reversed(filled), corpus) if len(filled) == 2 else "") + note
     if len(filled) == 2:
         return _difference(*filled, corpus) + note
     return note
 
 
-def _difference(a: RowMatch, b: RowMatch, corpus: Corpus) -> str:
+def _difference(a: ReportFigure, b: ReportFigure, corpus: Corpus) -> str:
     """"B(2 件)多于A(1 件),多 1 件": the difference of the two cited cells, in their own unit;
     cells in different units are set side by side only."""
     first, second = corpus.report_name(a.report_id), corpus.report_name(b.report_id)
-    relation = "多于" if b.row.value > a.row.value else "少于" if b.row.value < a.row.value else "等于"
-    said = f"{second}({b.row.value_text()}){relation}{first}({a.row.value_text()})"
-    if a.row.unit != b.row.unit:
-        return f"{second}为 {b.row.value_text()},{first}为 {a.row.value_text()},单位不同,不作相减。"
-    gap = b.row.value - a.row.value
+    relation = "多于" if b.value > a.value else "少于" if b.value < a.value else "等于"
+    said = f"{second}({b.value_text()}){relation}{first}({a.value_text()})"
+    if a.unit != b.unit:
+        return f"{second}为 {b.value_text()},{first}为 {a.value_text()},单位不同,不作相减。"
+    gap = b.value - a.value
     if not gap:
         return said + "。"
-    return f"{said},{'多' if gap > 0 else '少'} {number_text(abs(gap))} {b.row.unit}。"
+    return f"{said},{'多' if gap > 0 else '少'} {number_text(abs(gap))} {b.unit}。"

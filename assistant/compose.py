@@ -6,17 +6,21 @@ relevance thresholds; an LLM composer can replace it behind the same `compose`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from assistant.about_report import about_report_answer, asks_about_report
 from assistant.answer import Answer, Citation, row_citation, section_citation
 from assistant.compare import compare_answer
 from assistant.corpus import Corpus
 from assistant.claims import figures_in
-from assistant.evidence import Sentence, continuation, earlier_items, exact_quote, figure_fit, is_intro
+from assistant.evidence import (Evidence, Sentence, asks_about_report_itself, asks_future, continuation, earlier_items,
+                                exact_quote, figure_fit, is_intro, names_plan, source_name, whole_sentence)
 from assistant.group_total import total_of
-from assistant.lookup import RowMatch
-from assistant.narrative_cell import beside_text, find_beside
+from assistant.help_text import help_answer, is_help_request
+from assistant.part_evidence import gather_part
+from assistant.lookup import RowMatch, with_siblings
+from assistant.narrative_cell import beside_text, find_beside, says_none_about
 from assistant.query import Query
+from assistant.trends import is_trend, trend_answer
 from index.report import TableRow
 
 MIN_SENTENCE_COVERAGE = 0.55  # share of the question's weight a sentence (with its heading) must contain
@@ -26,12 +30,6 @@ MAX_LISTED_CANDIDATES = 8
 INTRO_MARGIN = 0.15  # coverage a section's sentence may lack against the introduction's list of titles
 REFUSAL = "报告中未提及相关内容。"
 _NONE = re.compile(r"无|没有|暂无|尚无|未发生|未收到")
-
-
-@dataclass
-class Evidence:
-    rows: list[RowMatch] = field(default_factory=list)
-    sentences: list[Sentence] = field(default_factory=list)
 
 
 def is_relevant(sentence: Sentence) -> bool:
@@ -65,9 +63,17 @@ class ExtractiveComposer:
         self.corpus = corpus
 
     def compose(self, query: Query, evidence: Evidence) -> Answer:
+        if is_help_request(query.text):
+            return help_answer(query.text, self.corpus)
         if query.missing_scope or not query.report_ids:
             return refusal(query, self.corpus)
+        if asks_about_report(query.text):
+            return about_report_answer(query.text, query.report_ids, self.corpus)
+        if query.parts:
+            return self._parts_answer(query)
         if query.compare:
+            if is_trend(query, self.corpus):
+                return trend_answer(query, self.corpus, evidence.rows)
             return compare_answer(query, self.corpus, evidence.rows)
         relevant = [s for s in evidence.sentences if is_relevant(s)]
         best_sentence = relevant[0] if relevant else None
@@ -78,6 +84,14 @@ class ExtractiveComposer:
         if best_sentence is None:
             return refusal(query, self.corpus)
         return self._narrative_answer(query, relevant)
+
+    def _parts_answer(self, query: Query) -> Answer:
+        """Each part answered as if asked alone, numbered, with its own citations."""
+        answers = [self.compose(part, gather_part(part, self.corpus)) for part in query.parts]
+        text = "\n".join(f"{n}. {part.text}:{answer.text}" for n, (part, answer) in
+                         enumerate(zip(query.parts, answers), 1))
+        citations = [c for answer in answers for c in answer.citations]
+        return Answer(text=text, found=any(a.found for a in answers), citations=citations, question=query.text)
 
     def _indicator_answer(self, query: Query, rows: list[RowMatch], sentences: list[Sentence]) -> Answer:
         best_per_report: dict[str, RowMatch] = {}
@@ -110,11 +124,13 @@ class ExtractiveComposer:
             citations += [c for c in cited if c not in citations]
         if len(citations) == len(stated) and all(m.row.is_blank for m in stated):
             # The table is silent; what the narrative says about it ("现暂无政策解读情况") is said too.
-            said = [s for s in sentences if s.report_id == stated[0].report_id]
+            said = [s for s in sentences if s.report_id == stated[0].report_id
+                    and any(says_none_about(self.corpus, m.row, s.text) for m in stated)]
             if said:
                 citations.append(section_citation(said[0].report_id, said[0].heading, said[0].text))
-                parts.append(f"正文“{said[0].heading}”写道:“{said[0].text}”")
-        return Answer(text="".join(parts), found=True, citations=citations, question=query.text)
+                parts.append(f"{source_name(said[0].heading)}写道:“{said[0].text}”")
+        lead = f"{self.corpus.report_name(report_id)}报告:" if len(self.corpus.reports) > 1 else ""
+        return Answer(text=lead + "".join(parts), found=True, citations=citations, question=query.text)
 
     def _per_report_answer(self, query: Query, matches: list[RowMatch], rows: list[RowMatch]) -> Answer:
         """Several reports in scope: each report's own figures, in year order, never one number mixed from two."""
@@ -125,6 +141,11 @@ class ExtractiveComposer:
         return Answer(text="各报告统计表分别为:\n" + "\n".join(lines), found=True,
                       citations=[row_citation(m.report_id, m.row) for m in stated], question=query.text)
 
+    def _same_kind(self, query: Query, best: Sentence, other: Sentence) -> bool:
+        """A plan question answered from the plan section takes no sentence that mentions 计划 elsewhere."""
+        year = self.corpus.reports[best.report_id].year
+        return not (asks_future(query.text) and names_plan(best.heading, year) and not names_plan(other.heading, year))
+
     def _states_amount(self, query: Query, sentences: list[Sentence]) -> bool:
         """A count question is answered by a figure about what it asks, a value such as a phone number,
         or the report saying there was none."""
@@ -132,19 +153,32 @@ class ExtractiveComposer:
             self.corpus.coverage(query.groups, f.clause) > 0 for f in figures_in(s.text)) for s in sentences)
 
     def _narrative_answer(self, query: Query, sentences: list[Sentence]) -> Answer:
+        """Each report in scope that has a relevant sentence answers with its own, labelled with its unit and
+        year ("联系电话是多少?" over two units' reports), best first."""
+        best_of: dict[str, Sentence] = {}
+        for sentence in sentences:
+            best_of.setdefault(sentence.report_id, sentence)
+        answers = [a for rid in best_of
+                   if (a := self._report_narrative(query, [s for s in sentences if s.report_id == rid])) is not None]
+        if not answers:
+            return refusal(query, self.corpus)
+        return Answer(text="\n".join(a.text for a in answers), found=True,
+                      citations=[c for a in answers for c in a.citations], question=query.text)
+
+    def _report_narrative(self, query: Query, sentences: list[Sentence]) -> Answer | None:
+        """One report's answer from its ranked sentences, or None when they do not answer."""
         best = sentences[0]
-        if is_intro(best):
+        if is_intro(best) and not asks_about_report_itself(query.text):
             # The introduction lists the sections' titles: the section itself answers, when it says as much.
-            best = next((s for s in sentences if not is_intro(s) and s.report_id == best.report_id
-                         and s.coverage >= best.coverage - INTRO_MARGIN), best)
+            best = next((s for s in sentences if not is_intro(s) and s.coverage >= best.coverage - INTRO_MARGIN), best)
             sentences = [best, *(s for s in sentences if s is not best)]
         if query.quantity and not self._states_amount(query, sentences[:1 + MAX_EXTRA_SENTENCES]):
             # "有多少个社区?" answered by a sentence that mentions 社区 but counts nothing is a guess.
-            return refusal(query, self.corpus)
+            return None
         # The introduction only summarises the sections: it adds to an answer that a section gives nothing.
         chosen = [best] + [s for s in sentences[1:] if s.score >= EXTRA_SENTENCE_RATIO * best.score
-                           and s.report_id == best.report_id and s.text != best.text
-                           and (is_intro(best) or not is_intro(s))][:MAX_EXTRA_SENTENCES]
+                           and s.text != best.text and (is_intro(best) or not is_intro(s))
+                           and self._same_kind(query, best, s)][:MAX_EXTRA_SENTENCES]
         chosen.sort(key=lambda s: (s.position, s.index))
         by_section: dict[int, list[str]] = {}
         headings: dict[int, str] = {}
@@ -152,9 +186,10 @@ class ExtractiveComposer:
             headings[sentence.position] = sentence.heading
             texts = by_section.setdefault(sentence.position, [])
             for text in [*earlier_items(self.corpus, sentence), sentence.text, *continuation(self.corpus, sentence)]:
-                if text not in texts:
-                    texts.append(text)
-        source = f"{self.corpus.report_name(best.report_id)}报告" if len(query.report_ids) > 1 else "报告"
+                text = whole_sentence(self.corpus, sentence, text)
+                if not any(text in t for t in texts):
+                    texts[:] = [t for t in texts if t not in text] + [text]
+        source = f"{self.corpus.report_name(best.report_id)}报告" if len(self.corpus.reports) > 1 else "报告"
         text = " ".join(f"据{source}“{headings[p]}”:{''.join(texts)}" for p, texts in by_section.items())
         if query.quantity:
             figures = [f for s in chosen for f in figures_in(s.text)]
@@ -175,21 +210,6 @@ def _states_none(text: str) -> bool:
 def _has_unitless_value(text: str) -> bool:
     """A number that is no counted figure: "联系电话:68406611", not "16条"."""
     return any(ch.isdigit() for ch in text) and not figures_in(text)
-
-
-def with_siblings(best: RowMatch, rows: list[RowMatch], question: str) -> list[RowMatch]:
-    return sorted([best, *(m for m in rows if _unnamed_sibling(best, m, question))], key=lambda m: m.position)
-
-
-def _unnamed_sibling(best: RowMatch, other: RowMatch, question: str) -> bool:
-    """Another cell of the best cell's row and leaf column whose columns differ only where the
-    question names neither (未经复议直接起诉 / 复议后起诉 for "行政诉讼总计多少件")."""
-    a, b = best.row, other.row
-    if (other.report_id != best.report_id or b.path != a.path or len(b.columns) != len(a.columns)
-            or not a.columns or b.columns[-1] != a.columns[-1] or b.columns == a.columns):
-        return False
-    differing = [c for x, y in zip(a.columns, b.columns) if x != y for c in (x, y)]
-    return not any(c in question for c in differing)
 
 
 def _row_sentence(rows: list[TableRow], query: Query) -> str:

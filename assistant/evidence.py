@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.claims import Figure, comparable, figures_in
 from assistant.corpus import Corpus
 from assistant.keywords import is_year, tokenize
+from assistant.lookup import RowMatch
 from assistant.query import Query
 from assistant.retrieval import Hit
 from index.chunking import signoff_text, split_sentences
@@ -16,8 +17,28 @@ from index.report import Report
 TOP_CHUNKS = 10
 FIGURE_FIT_WEIGHT = 0.1
 MAX_SUB_HEADING_CHARS = 24
-_CONTENTS_ITEM = re.compile(r"^\d+\.\S{2,40}[;;。]?$")  # "5.建议提案办理结果公开情况;": the introduction's list of sections
+_CONTENTS_ITEM = re.compile(r"(^|[::])\d+\.\S{2,40}[;;。]?$")  # "5.建议提案办理结果公开情况;": the introduction's list of sections
 _SUB_HEADING = re.compile(r"^\(?[一二三四五六七八九十]+\)|^[一二三四五六七八九十]+是|^\d+[.、]")
+_FULL_STOP = "。!?!?\n"
+# A question about the report itself (where it is published, what it is based on, its period, whom to
+# contact) is answered by the introduction, which also lists the sections' titles and so loses to them.
+_ABOUT_REPORT = re.compile(r"(报告|年报).{0,6}(依据|根据|按照|在哪|哪里|哪儿|发布|公布|统计|时间|期限|期间|编制|查询|联系|网站)|"
+                           r"(依据|根据|按照)(的是)?(哪|什么)|(联系|咨询|查询).{0,4}(方式|电话|地址|邮箱|单位)|"
+                           r"电话|邮箱|地址|统计(数据)?(的)?(时间|期限|期间|范围)|"
+                           r"report.{0,20}(published|based|period|contact)|where.{0,30}report|"
+                           r"(contact|phone|e-?mail|address)", re.I)
+ABOUT_REPORT_BONUS = 0.2
+_WHERE = re.compile(r"哪里|哪儿|在哪|什么地方|哪个网站|什么网站|where", re.I)
+_PLACE = re.compile(r"网站|网|地址|平台|栏|号")
+PLACE_BONUS = 0.1
+_LISTED_TITLES = re.compile(r"\d+\.[^;;。]{2,40}[;;]")
+MAX_LISTED_TITLES = 2  # a sentence listing more section titles than this is the introduction's contents
+# "明年有什么计划": the section whose heading names the next year or a plan, not a sentence that
+# mentions 计划 in passing ("做到有计划、有安排").
+# Only words that name no heading themselves: "下一步工作是什么?" is answered by "(三)下一步工作".
+_FUTURE = re.compile(r"明年|下一年|下年度|来年|今后|接下来|打算|将来|next year|future", re.I)
+_PLAN_HEADING = re.compile(r"计划|安排|下一步|打算|思路")
+PLAN_HEADING_BONUS = 0.3
 
 
 @dataclass
@@ -30,6 +51,14 @@ class Sentence:
     coverage: float  # of the question by the sentence and its heading
     dense: float
     score: float
+
+
+@dataclass
+class Evidence:
+    """What the composer answers from: looked-up table cells and ranked sentences."""
+
+    rows: list[RowMatch] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
 
 
 def section_sentences(report: Report, position: int) -> list[str]:
@@ -46,6 +75,11 @@ def rank_sentences(query: Query, corpus: Corpus, hits: list[Hit]) -> list[Senten
     answerable question from an unanswerable one with this model."""
     sentences: list[Sentence] = []
     section_hits = [h for h in hits if h.chunk.kind == "section"][:TOP_CHUNKS]
+    about_report = asks_about_report_itself(query.text)
+    if about_report:
+        section_hits += intro_hits(corpus, query.report_ids, section_hits)
+    future = asks_future(query.text)
+    where = bool(_WHERE.search(query.text))
     for hit in section_hits:
         chunk = hit.chunk
         report = corpus.reports.get(chunk.report_id)
@@ -53,17 +87,75 @@ def rank_sentences(query: Query, corpus: Corpus, hits: list[Hit]) -> list[Senten
             continue
         all_sentences = section_sentences(report, chunk.position)
         for text in signoff_fields(chunk.body) if chunk.heading == SIGNOFF_HEADING else split_sentences(chunk.body):
-            if chunk.heading == INTRO_HEADING and _CONTENTS_ITEM.match(text):
+            if chunk.heading == INTRO_HEADING and _CONTENTS_ITEM.search(text):
                 continue
-            coverage = corpus.coverage(query.groups, f"{chunk.heading}\n{text}")
+            # The whole sentence is what an answer quotes: "邮箱" and "地址" in two of its ";" parts both count.
+            whole = sentence_around(report, chunk.heading, chunk.position, text)
+            coverage = corpus.coverage(query.groups, f"{chunk.heading}\n{whole}")
             own = corpus.coverage(query.groups, text)
             brevity = min(1.0, 60 / max(len(text), 1))
             index = all_sentences.index(text) if text in all_sentences else 0
             fit = max((figure_fit(corpus, query, f) for f in figures_in(text)), default=0.0) if query.quantity else 0.0
             score = 0.6 * coverage + 0.25 * own + 0.05 * brevity + 0.1 * hit.dense + FIGURE_FIT_WEIGHT * fit
+            if about_report and chunk.heading == INTRO_HEADING:
+                score += ABOUT_REPORT_BONUS
+            if future and names_plan(chunk.heading, report.year):
+                score += PLAN_HEADING_BONUS
+            if where and _PLACE.search(text):
+                score += PLACE_BONUS
             sentences.append(Sentence(chunk.report_id, chunk.heading, chunk.position, index, text,
                                       coverage, hit.dense, score))
     return sorted(sentences, key=lambda s: -s.score)
+
+
+def intro_hits(corpus: Corpus, report_ids: list[str], hits: list[Hit]) -> list[Hit]:
+    """The introductions of the reports in scope that retrieval did not return: a question about the
+    report itself ("在哪里发布的?") may share only a common word with them."""
+    have = {h.chunk.chunk_id for h in hits}
+    return [Hit(chunk) for rid in report_ids for n in sorted(corpus.by_report.get(rid, ()))
+            if (chunk := corpus.chunks[n]) is not None and chunk.heading == INTRO_HEADING
+            and chunk.kind == "section" and chunk.chunk_id not in have]
+
+
+def asks_about_report_itself(question: str) -> bool:
+    return bool(_ABOUT_REPORT.search(question))
+
+
+def asks_future(question: str) -> bool:
+    return bool(_FUTURE.search(question))
+
+
+def names_plan(heading: str, year: int | None) -> bool:
+    """A heading about what comes next: it names a plan, or the year after the report's."""
+    return bool(_PLAN_HEADING.search(heading)) or (year is not None and f"{year + 1}年" in heading)
+
+
+def whole_sentence(corpus: Corpus, sentence: Sentence, text: str) -> str:
+    """The full sentence `text` stands in, up to its full stop: split at ";" the index would quote
+    "行政诉讼2起。" or "电子邮箱:345328898@qq.com)。", a fragment cut inside its parenthesis."""
+    return sentence_around(corpus.reports[sentence.report_id], sentence.heading, sentence.position, text)
+
+
+def sentence_around(report: Report, heading: str, position: int, text: str) -> str:
+    """`text` widened to its full stops; the sign-off's fields and the introduction's list of section
+    titles stay as they are."""
+    if heading == SIGNOFF_HEADING:
+        return text
+    source = report.intro if position == -1 else (report.sections[position].text if position < len(report.sections)
+                                                   else "")
+    start = source.find(text)
+    if start < 0:
+        return text
+    begin = max(source.rfind(ch, 0, start) for ch in _FULL_STOP) + 1
+    ends = [i for i in (source.find(ch, start + len(text) - 1) for ch in _FULL_STOP) if i >= 0]
+    end = min(ends) + 1 if ends else len(source)
+    whole = source[begin:end].strip()
+    return text if len(_LISTED_TITLES.findall(whole)) > MAX_LISTED_TITLES else whole
+
+
+def source_name(heading: str) -> str:
+    """How an answer names where a sentence stands: the sign-off is no part of the body (正文)."""
+    return SIGNOFF_HEADING if heading == SIGNOFF_HEADING else f"正文“{heading}”"
 
 
 def figure_fit(corpus: Corpus, query: Query, figure: Figure) -> float:

@@ -23,7 +23,7 @@ _DOMAIN_WORDS = (
     "科研机构", "社会公益组织", "法律服务机构", "自然人", "行政许可", "行政处罚", "行政强制", "行政事业性收费",
     "微博", "微信", "公报", "诉讼", "复议", "举报", "发布会", "培训", "审核", "填报", "经费", "舆情",
     "公众号", "微信公众号", "打官司", "填报日期", "联系电话", "电子邮箱", "查阅点", "下一步",
-    "上年度", "下年度", "上年结转", "信息处理费", "政务新媒体", "未经复议", "复议后起诉",
+    "上年度", "下年度", "下一年", "接下来", "上年结转", "信息处理费", "政务新媒体", "未经复议", "复议后起诉",
 )
 for _word in _DOMAIN_WORDS:
     jieba.add_word(_word)
@@ -37,6 +37,7 @@ STOP_WORDS = frozenset(
     因为 因 由于 所以 关于 对于 有关 以及 并且 而且 但是 然后 已经 曾经 一些 哪天 哪年 哪儿 在哪 在哪里 哪位 是谁 啥 咋 什么样
     多久 的话 这样 那样 主要 一般 分别 都有 包括 哪些是 您 咱 咱们 街道办 办事处 而 到 打
     还有 各 各自 后来 一行 这一行 一栏 这一栏 这栏 这一项 这项 表格 表里 表中 表上
+    你好 您好 编写 撰写 写成 can could would should 这份 这一 整年 一整年 这一年 应该 能够 做些 些 办公 年报 年度报告 准备好 了解 想了解 一下子 麻烦 希望 想问 想请问 通过 各种 各类 各个 所有 全部 渠道 各种渠道 各个渠道 所有渠道 一共有
     the a an of in on at to for and or is are was were be been how many much what which who when where why
     did do does there their this that with by from about any all number total anyone anybody someone ever
     its it has have had been being year years annual report reports mentioned mention say says said
@@ -73,17 +74,17 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "staff": ("工作人员",), "employees": ("工作人员",), "personnel": ("工作人员",), "complaint": ("举报",),
     "complaints": ("举报",), "fee": ("费用",), "fees": ("费用",), "budget": ("经费",), "funding": ("经费",),
     "plan": ("计划",), "plans": ("计划",), "problem": ("问题",), "problems": ("问题",),
-    "policy": ("政策",), "interpretation": ("解读",), "disclosed": ("公开",), "published": ("公开", "发布"),
+    "policy": ("政策",), "interpretation": ("解读",), "disclosed": ("公开",),
     "reviewer": ("审核人",), "reviewed": ("审核人",), "review": ("审核",), "contact": ("联系",),
     "phone": ("电话",), "telephone": ("电话",), "email": ("邮箱",), "address": ("地址",),
     "statistics": ("统计",), "table": ("统计表",), "measures": ("措施",), "rectification": ("整改",),
     "参加": ("参加", "接受", "参与"), "参与": ("参加", "接受", "参与"), "公众号": ("政务微信", "微信"),
     "微信公众号": ("政务微信", "微信"), "填": ("填报",), "填写": ("填报",), "填表": ("填报",), "审": ("审核",),
-    "电话": ("电话",), "邮箱": ("邮箱",), "官网": ("网站",), "开会": ("会议",), "下一步": ("下一步", "计划"),
+    "电话": ("电话",), "联系电话": ("联系电话", "电话"), "联系方式": ("电话", "邮箱", "地址"), "邮箱": ("邮箱",), "官网": ("网站",), "开会": ("会议",), "下一步": ("下一步", "计划"),
     "接下来": ("计划", "安排", "下一步"), "今后": ("计划", "安排", "下一步"), "将来": ("计划", "安排", "下一步"),
     "短板": ("问题", "不足"), "困难": ("问题", "不足", "难度"), "改善": ("改进", "整改"), "整改": ("整改", "改进"),
     "channel": ("渠道",), "channels": ("渠道",), "information": ("信息",), "disclosure": ("公开",),
-    "public": ("公开",), "publish": ("公开", "发布"), "posted": ("发布",), "posts": ("发布",),
+    "public": ("公开",), "publish": ("公开", "发布"), "posted": ("发布", "公开"), "posts": ("发布", "公开"),
     "administrative": ("行政",), "applications": ("申请",), "received": ("收到", "受理"), "receive": ("收到", "受理"),
     "held": ("召开", "举办"), "hold": ("召开", "举办"), "trained": ("培训",), "people": ("人",),
     "reviewers": ("审核人",), "filled": ("填报",), "head": ("负责人",), "responsible": ("负责人",),
@@ -97,6 +98,10 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "rooms": ("查阅点",), "offices": ("机构",), "agency": ("机构",), "agencies": ("机构",), "full-time": ("专职",),
     "part-time": ("兼职",), "mail": ("信函",), "fax": ("传真",), "person": ("当面",), "post": ("信函",),
     "干活": ("工作",), "做事": ("工作",), "上班": ("工作",), "work": ("工作",), "working": ("工作",),
+    "负责": ("负责", "从事"), "邮件": ("邮箱",), "发邮件": ("邮箱",), "期限": ("期限", "时间", "期间"),
+    "准备": ("计划", "安排", "下一步"),
+    "read": ("公布", "查阅"), "find": ("公布", "查阅"), "文件": ("文件", "《"), "依据": ("依据", "根据", "按照"), "根据": ("根据", "依据", "按照"),
+    "published": ("公布", "发布", "公开"), "based": ("根据", "依据"), "basis": ("根据", "依据"),
     "workers": ("工作人员",), "proactively": ("主动公开",), "proactive": ("主动公开",), "voluntarily": ("主动公开",),
 }
 
@@ -105,7 +110,7 @@ _TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]")
 _COUNT_WORD = re.compile(r"^(几|多少)[个次件条篇名人项起家期场所位天]?$")
 _YEAR = re.compile(r"^(19|20)\d{2}年?$")
 _COUNTING = frozenset(("几", "多少"))
-_MEASURE_WORDS = frozenset("个 次 件 条 篇 名 人 项 起 家 期 场 所 位 天 份 宗 批 轮".split())
+_MEASURE_WORDS = frozenset("个 次 人次 件 条 篇 名 人 项 起 家 期 场 所 位 天 份 宗 批 轮".split())
 
 
 def tokenize(text: str) -> list[str]:
@@ -164,7 +169,7 @@ def concepts(question: str, is_scope: Callable[[str], bool], known: Callable[[st
     groups: list[tuple[str, ...]] = []
     previous = ""
     for token in jieba.lcut(question.lower()):
-        token, counted = token.strip(), previous in _COUNTING
+        token, counted = token.strip(), previous in _COUNTING or bool(_COUNT_WORD.match(previous))
         previous = token or previous
         if counted and token in _MEASURE_WORDS:
             continue  # "多少场官司": 场 is how the count is said, not what is asked about

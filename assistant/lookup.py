@@ -26,7 +26,9 @@ _SAME_UNIT = {  # a measure word a question counts in → the table units that c
     "件": ("件", "起"), "起": ("件", "起"), "条": ("条",), "篇": ("篇", "条"), "万元": ("万元", "元"), "元": ("万元", "元"),
 }
 _NUMBERING = re.compile(r"^(\(?[一二三四五六七八九十\d]+[)、.]|其中[::])")
-_COUNT_SUFFIX = re.compile(r"(总次数|次数|人数|件数|数量|总数|数)$")  # among equals, the broader row ("收到申请数" before "申请信息不存在数")
+# Among equals, the broader row ("收到申请数" before "申请信息不存在数"). Every suffix the label ends in is
+# tried: "规范性文件数" ends in 件数 and in 数, and only without 数 does it end in 规范性文件.
+_COUNT_SUFFIXES = ("总次数", "次数", "人数", "件数", "数量", "总数", "数")
 
 
 @dataclass
@@ -109,5 +111,21 @@ def unit_fit(unit: str, asked: str) -> float:
 def counts_what_is_asked(label: str, groups: list[tuple[str, ...]]) -> bool:
     """The row counts the asked thing itself: its label ends in it ("收到申请数" for 申请),
     rather than counting something about it ("依申请公开信息收取的费用")."""
-    head = _COUNT_SUFFIX.sub("", _NUMBERING.sub("", label))
-    return any(head.endswith(word) for group in groups for word in group if len(word) > 1)
+    label = _NUMBERING.sub("", label)
+    heads = [label[:-len(suffix)] for suffix in _COUNT_SUFFIXES if label.endswith(suffix)] or [label]
+    return any(head.endswith(word) for head in heads for group in groups for word in group if len(word) > 1)
+
+
+def with_siblings(best: RowMatch, rows: list[RowMatch], question: str) -> list[RowMatch]:
+    return sorted([best, *(m for m in rows if _unnamed_sibling(best, m, question))], key=lambda m: m.position)
+
+
+def _unnamed_sibling(best: RowMatch, other: RowMatch, question: str) -> bool:
+    """Another cell of the best cell's row and leaf column whose columns differ only where the
+    question names neither (未经复议直接起诉 / 复议后起诉 for "行政诉讼总计多少件")."""
+    a, b = best.row, other.row
+    if (other.report_id != best.report_id or b.path != a.path or len(b.columns) != len(a.columns)
+            or not a.columns or b.columns[-1] != a.columns[-1] or b.columns == a.columns):
+        return False
+    differing = [c for x, y in zip(a.columns, b.columns) if x != y for c in (x, y)]
+    return not any(c in question for c in differing)

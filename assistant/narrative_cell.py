@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from assistant.answer import Citation, row_citation, section_citation
 from assistant.claims import Figure, agrees, comparable, figures_in, number_text
 from assistant.corpus import Corpus
-from assistant.evidence import Sentence
+from assistant.evidence import Sentence, source_name
 from assistant.keywords import GLOSSARY, tokenize
 from assistant.query import Query
 from index.report import TableRow
@@ -25,6 +25,7 @@ MIN_LABEL_OVERLAP = 0.35  # of the row's words, in the clause: "提案办理情�
 MIN_COLUMN_NAMED = 0.5  # of the column's words, in the clause
 TOTAL_COLUMN = "总计"
 # A body named before the figure ("区政府办公室受理…"): its count, not necessarily the report's unit's.
+_NONE_CLAUSE = re.compile(r"(?:无|没有|暂无|尚无|未发生|未收到)[^,,;;。]*")
 _BODY = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:办公室|办公厅|局|委员会|中心|街道|镇|乡)")
 
 
@@ -78,6 +79,13 @@ def row_total(cell: TableRow, rows: list[TableRow]) -> TableRow | None:
     return None
 
 
+def says_none_about(corpus: Corpus, cell: TableRow, text: str) -> bool:
+    """The text says there was none of what the cell's row counts ("现暂无政策解读情况" for 政策解读稿件发布数),
+    not of something else that the question's words also match ("…门户网站…现暂无政策解读情况" for 政府网站)."""
+    words = row_words(cell)
+    return any(corpus.coverage(words, clause) >= MIN_LABEL_OVERLAP for clause in _NONE_CLAUSE.findall(text))
+
+
 def find_beside(corpus: Corpus, query: Query, cell: TableRow, rows: list[TableRow],
                 sentences: list[Sentence], report_id: str) -> Beside | None:
     """The narrative figure about the cell's row that says most of its words ("行政诉讼2起", not "行政复议1起").
@@ -115,7 +123,7 @@ def beside_text(corpus: Corpus, asked: TableRow, beside: Beside, rows: list[Tabl
                 unit_name: str) -> tuple[str, list[Citation]]:
     """A sentence on the narrative figure beside the table, and what it cites besides the asked cell."""
     sentence, figure, cell = beside.sentence, beside.figure, beside.cell
-    said = f"正文“{sentence.heading}”写的是“{figure.clause}”"
+    said = f"{source_name(sentence.heading)}写的是“{figure.clause}”"
     citations = [section_citation(sentence.report_id, sentence.heading, sentence.text)]
     if not beside.names_cell:
         citations.insert(0, row_citation(sentence.report_id, cell))
@@ -123,7 +131,7 @@ def beside_text(corpus: Corpus, asked: TableRow, beside: Beside, rows: list[Tabl
         return (f"{said},计的是“{cell.citation_label()}”这一栏(统计表为 {cell.value_text()}{relation}),"
                 f"不单是“{asked.columns[-1]}”一栏。"), citations
     if cell.value is not None and agrees(figure, cell.value, cell.unit):
-        return f"正文“{sentence.heading}”也写明:“{figure.clause}”。", citations
+        return f"{source_name(sentence.heading)}也写明:“{figure.clause}”。", citations
     if cell.value is None:
         return f"但{said}:表格未填而正文给出了数字,请以原报告为准。", citations
     carried = _carried_over(corpus, cell, figure, sentence.text, rows)

@@ -4,8 +4,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import jieba
+
 from assistant.corpus import Corpus
-from assistant.keywords import concepts, is_year, query_terms
+from assistant.keywords import GLOSSARY, STOP_WORDS, concepts, is_year, query_terms
+from assistant.parts import split_parts
 from index.report import Report
 
 _QUANTITY = re.compile(r"多少|几[个次件条篇名人项起家期场天位]?|数量|数目|总数|总计|合计|how many|how much|number of|count", re.I)
@@ -15,10 +18,22 @@ _FOLLOW_UP_LEAD = re.compile(r"^(那么?|那个|还有|另外|然后|再问一�
 _FOLLOW_UP_TAIL = re.compile(r"(呢|怎么样|如何|情况呢)\s*[??]?\s*$")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年度?|(?!\d))")  # "2018年", or "2018" in an English question
 # The measure word a count question asks in ("几次" → 次): of otherwise equal rows, the one counted in it.
-_UNIT_ASKED = re.compile(r"(?:几|多少)\s*(人次|万元|元|钱|次|件|起|条|篇|名|位|人|个|项|场|家)")
+_UNIT_ASKED = re.compile(r"(?:几|多少)\s*(?:个\s*(?=人))?(人次|万元|元|钱|次|件|起|条|篇|名|位|人|个|项|场|家)")
 _MONEY = {"钱": "元"}  # "花了多少钱" asks an amount of money
 _COMPARE = re.compile(r"对比|比较|相比|相较|排名|排行|最多|最少|最高|最低|哪个单位|哪个部门|哪家|哪一年|哪年|变化|增减|"
-                      r"更多|更少|多了|少了|增加了|减少了|相差|差多少|差距|谁")
+                      r"更多|更少|多了|少了|增加了|减少了|相差|差多少|差距|谁|历年|近几年|近年|这几年|逐年|每年|各年|趋势|"
+                      r"哪(?:个|一个|些)(?:街道|单位|部门|区|县|镇|乡|市|局|机关|政府)")
+# A unit named in a question ("青岚区", "西翥街道办事处"): when no indexed report has it, the question is
+# about a report that is not there, not about words to look for.
+_UNIT_NAME = re.compile(r"(?P<place>[\u4e00-\u9fff]{2,12})(?P<kind>街道办事处|街道办|街道|人民政府|镇|乡|区|县|局)")
+_QUESTION_WORDS = re.compile(r"哪|什么|几|多少|各|每|本|该|这|那|全")
+MIN_PLACE_CHARS = 2
+# Words of a question that say how it counts or acts ("发了多少条"): a follow-up that names a new
+# subject ("那网站呢?") keeps them and replaces the rest.
+_MEASURE_VERBS = frozenset(k for k, v in GLOSSARY.items() if len(k) == 1 and not k.isascii()) | frozenset(
+    ("发布", "公布", "公开", "主动公开", "收到", "受理", "新收", "办理", "召开", "举办", "接受", "答复"))
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+_ENTITY = re.compile(r"&(?:[a-zA-Z]+|#\d+);")
 MAX_FOLLOW_UP_CHARS = 20
 MAX_REPORTS_PER_ANSWER = 5  # more reports in scope than this, and a question that names none asks which is meant
 
@@ -35,6 +50,12 @@ class Query:
     missing_scope: str = ""  # e.g. "2025年" when the question names a year no indexed report has
     unit: str = ""  # measure word of a count question ("次" for "开了几次"), "" when it names none
     candidates: list[str] = field(default_factory=list)  # reports the question may mean, when it must ask
+    parts: list["Query"] = field(default_factory=list)  # the parts of a question that asks several things
+
+
+def without_markup(question: str) -> str:
+    """A question pasted from a web page ("<p>行政诉讼有几起?</p>"): its tags and entities are no words of it."""
+    return re.sub(r"\s+", " ", _ENTITY.sub(" ", _TAG.sub(" ", question))).strip()
 
 
 def is_follow_up(question: str) -> bool:
@@ -54,11 +75,16 @@ def rewrite_follow_up(question: str, history: list[tuple[str, str]], corpus: Cor
     kept = previous
     if new_terms:
         for term in sorted(set(query_terms(previous, corpus.scope_words())), key=len, reverse=True):
-            if len(term) > 1:
-                kept = kept.replace(term, "")
+            if len(term) > 1 and not _measures(term):
+                kept = kept.replace(term, "", 1) if term in kept else kept
     if new_years:
         kept = _YEAR.sub("", kept)
     return f"{new_part} {kept}".strip()
+
+
+def _measures(term: str) -> bool:
+    """"发了", "公开", "召开": how the previous question counted, which a follow-up keeps."""
+    return term in _MEASURE_VERBS or term[0] in _MEASURE_VERBS or any(term in v for v in _MEASURE_VERBS)
 
 
 def resolve_scope(question: str, corpus: Corpus, report_id: str | None) -> tuple[list[str], str]:
@@ -73,6 +99,9 @@ def resolve_scope(question: str, corpus: Corpus, report_id: str | None) -> tuple
         reports = [r for r in reports if r.year in years]
         if not reports and corpus.reports:
             return [], year_text
+    unknown = unindexed_unit(question, corpus)
+    if unknown:
+        return [], unknown + year_text
     units = corpus.named_units(question)
     if units:
         named = [r for r in reports if r.unit in units]
@@ -80,6 +109,28 @@ def resolve_scope(question: str, corpus: Corpus, report_id: str | None) -> tuple
             return [], "、".join(sorted(units)) + year_text
         reports = named
     return [r.report_id for r in reports], ""
+
+
+def unindexed_unit(question: str, corpus: Corpus) -> str:
+    """A unit the question names that no indexed report is from and no report mentions ("青岚区" after its
+    report was deleted), or ""."""
+    for match in _UNIT_NAME.finditer(_YEAR.sub(" ", question)):
+        place = _place_name(match.group("place"))
+        name = place + match.group("kind")
+        if (len(place) < MIN_PLACE_CHARS or _QUESTION_WORDS.search(place) or corpus.known(place)
+                or corpus.is_scope(name) or corpus.is_scope(place)):
+            continue
+        return name
+    return ""
+
+
+def _place_name(text: str) -> str:
+    """The place a unit's name starts with, without the question's words before it ("请问东湖" → 东湖,
+    "有人告过" → "")."""
+    tokens = jieba.lcut(text)
+    while tokens and (tokens[0] in STOP_WORDS or tokens[0] in GLOSSARY or len(tokens[0]) == 1):
+        tokens.pop(0)
+    return "".join(tokens)
 
 
 def scope_years(question: str, corpus: Corpus) -> list[int]:
@@ -95,8 +146,24 @@ def is_comparison(question: str, report_ids: list[str]) -> bool:
 
 
 def prepare(question: str, history: list[tuple[str, str]], corpus: Corpus, report_id: str | None) -> Query:
-    text = rewrite_follow_up(question, history, corpus)
+    text = rewrite_follow_up(without_markup(question), history, corpus)
     report_ids, missing = resolve_scope(text, corpus, report_id)
+    query = analyse(text, report_ids, missing, corpus)
+    pieces = split_parts(text)
+    if len(pieces) > 1 and not missing and not query.compare:
+        query.parts = [analyse(piece, *_part_scope(piece, report_ids, corpus, report_id), corpus) for piece in pieces]
+    return query
+
+
+def _part_scope(piece: str, report_ids: list[str], corpus: Corpus, report_id: str | None) -> tuple[list[str], str]:
+    """A part that names its own year or unit is scoped by it; the others by the whole question."""
+    if report_id or not (scope_years(piece, corpus) or corpus.named_units(piece)):
+        return report_ids, ""
+    return resolve_scope(piece, corpus, None)
+
+
+def analyse(text: str, report_ids: list[str], missing: str, corpus: Corpus) -> Query:
+    """Terms, concepts and intent of a question whose reports are known."""
     content = _YEAR.sub(" ", text)  # a year names the report, and jieba would cut "2020年青岚" into 年青
     terms = [t for t in query_terms(content, corpus.scope_words()) if not is_year(t)]
     compare = is_comparison(text, report_ids)

@@ -1,0 +1,47 @@
+"""One figure per report for comparisons and trends: the best cell of each report, or, where the
+question's cells split one column group (2019 template: 行政诉讼 = 未经复议直接起诉 + 复议后起诉, no
+总计 cell of its own), the group's total with every part cited. A blank part leaves the total 未填报."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.claims import number_text
+from assistant.group_total import total_of
+from assistant.lookup import RowMatch, with_siblings
+from index.report import TableRow
+
+
+@dataclass
+class ReportFigure:
+    report_id: str
+    label: str
+    value: float | None
+    unit: str
+    rows: list[TableRow]  # the cells cited for it
+
+    @property
+    def is_blank(self) -> bool:
+        return self.value is None
+
+    def value_text(self) -> str:
+        if len(self.rows) == 1:
+            return self.rows[0].value_text()
+        return "未填报" if self.value is None else f"{number_text(self.value)} {self.unit}"
+
+
+def figures_per_report(rows: list[RowMatch], question: str) -> list[ReportFigure]:
+    """In the order the reports' best cells rank."""
+    best: dict[str, RowMatch] = {}
+    for match in rows:
+        best.setdefault(match.report_id, match)
+    figures = []
+    for report_id, match in best.items():
+        cells = [m.row for m in with_siblings(match, rows, question)]
+        total = total_of(cells) if len(cells) > 1 else None
+        if total is None:
+            row = match.row
+            figures.append(ReportFigure(report_id, row.citation_label(), row.value, row.unit, [row]))
+        else:
+            figures.append(ReportFigure(report_id, f"{total.group} 合计({'、'.join(c.columns[-2] for c in cells)}相加)",
+                                        total.value, total.unit, cells))
+    return figures
