@@ -11,12 +11,13 @@ from review.audit_intro import intro_findings
 from review.audit_narrative import narrative_findings
 from review.audit_table import table_findings
 from review.audit_template import template_findings
-from review.figure_match import Placed, match_row, narrative_figures
+from review.figure_match import Placed, coverage, match_row, narrative_figures, row_context, terms
 from review.findings import MISMATCH, NEEDS_REVIEW, Finding
 
 __all__ = ["Finding", "audit_report"]
 TEMPLATE_2019 = "2019"
 _DISCLOSURE = re.compile(r"公开|信息")
+MIN_SUBJECT_COVERAGE = 0.3  # share of what a figure says it counts that its row must name (real figures: 0.36-1.0)
 MIN_LISTED = 3  # a sentence listing at least this many counts of one kind is read as a breakdown
 
 
@@ -36,7 +37,7 @@ def narrative_vs_table(report: Report, placed: list[Placed]) -> list[Finding]:
     findings: list[Finding] = []
     for item in placed:
         match = match_row(item.figure, report.table_rows, report.unit)
-        if match is None or not _same_subject(item, match.row):
+        if match is None or not _same_subject(item, match.row, report.unit):
             continue
         row = match.row
         said = f"正文“{item.heading}”写“{item.figure.clause}”"
@@ -54,11 +55,15 @@ def narrative_vs_table(report: Report, placed: list[Placed]) -> list[Finding]:
     return findings
 
 
-def _same_subject(item: Placed, row: TableRow) -> bool:
+def _same_subject(item: Placed, row: TableRow, unit: str) -> bool:
     """Words that show a figure counts something else than the row it resembles: a remainder category
-    ("其他应主动公开的信息1831条") is one part of a breakdown, not a row's total; and a count in a sentence that
-    never speaks of 公开 or 信息 ("窗口…共受理申请136437件") is not one of the disclosure table's."""
+    ("其他应主动公开的信息1831条") is one part of a breakdown, not a row's total; a count in a sentence that
+    never speaks of 公开 or 信息 ("窗口…共受理申请136437件") is not one of the disclosure table's; and a
+    figure whose own words are mostly about something the row does not name ("主动公开政府采购项目信息188条"
+    beside 主动公开文件数) counts one kind of what the row counts."""
     if item.figure.subject.startswith("其他") and "其他" not in row.label:
+        return False
+    if coverage(terms(item.figure.subject, unit), row_context(row)) < MIN_SUBJECT_COVERAGE:
         return False
     return not ("公开" in row.label and not _DISCLOSURE.search(item.sentence))
 

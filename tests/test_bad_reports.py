@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import EXAMPLE, EXAMPLE_ID, components_with, run_cli, settings_for
-from index.ingest import parse_file
+from index.ingest import ReadOptions, parse_file
 from index.readers import read_lines
 from index.report import ReportError
 
@@ -85,8 +85,8 @@ def test_the_size_limit_is_a_setting(tmp_path):
     report = tmp_path / "report-2018.txt"
     report.write_text(EXAMPLE_TEXT + " " * 2**20)
     with pytest.raises(ReportError, match=r"文件太大\(1\.0 MB\),超过上限 1 MB"):
-        parse_file(report, max_mb=1)
-    assert parse_file(report, max_mb=2).table_rows
+        parse_file(report, options=ReadOptions(max_mb=1))
+    assert parse_file(report, options=ReadOptions(max_mb=2)).table_rows
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
