@@ -21,7 +21,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年度?|(?!\d))")  # "2018年"
 _UNIT_ASKED = re.compile(r"(?:几|多少)\s*(?:个\s*(?=人))?(人次|万元|元|钱|次|件|起|条|篇|名|位|人|个|项|场|家)")
 _MONEY = {"钱": "元"}  # "花了多少钱" asks an amount of money
 _COMPARE = re.compile(r"对比|比较|相比|相较|排名|排行|最多|最少|最高|最低|哪个单位|哪个部门|哪家|哪一年|哪年|变化|增减|"
-                      r"更多|更少|多了|少了|增加了|减少了|相差|差多少|差距|谁|历年|近几年|近年|这几年|逐年|每年|各年|趋势|"
+                      r"更多|更少|多了|少了|增加了|减少了|相差|差多少|差距|谁(?=[^。?!]*?[更多少高低大小])|历年|近几年|近年|这几年|逐年|每年|各年|趋势|"
                       r"哪(?:个|一个|些)(?:街道|单位|部门|区|县|镇|乡|市|局|机关|政府)")
 # A unit named in a question ("青岚区", "西翥街道办事处"): when no indexed report has it, the question is
 # about a report that is not there, not about words to look for.
