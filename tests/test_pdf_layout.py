@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from index.layout import is_table_line, split_cells
+from tests.pdf_bytes import pdf_from_objects
 from index.parsing import parse_report
 from index.readers import read_lines
 from index.report import Report
@@ -255,15 +256,7 @@ def text_pdf(lines: list[tuple[float, float, str]]) -> bytes:
                b" /Resources << /Font << /F1 5 0 R >> >> >>",
                b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"endstream",
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_from_objects(objects)
 
 
 def test_page_numbers_go_wherever_they_stand_and_stray_punctuation_ends_its_line(tmp_path):

@@ -20,6 +20,7 @@ from docx.shared import Mm, Pt
 from index.parsing import parse_report
 from index.readers import read_lines
 from index.report import Report, ReportError
+from tests.pdf_bytes import pdf_from_objects
 
 FORMATS = Path(__file__).parent / "data" / "formats"
 TEXT = FORMATS / "report2019.txt"
@@ -186,15 +187,7 @@ def minimal_pdf(page_content: bytes = b"") -> bytes:
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
                b"<< /Length %d >>\nstream\n" % len(page_content) + page_content + b"\nendstream"]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_from_objects(objects)
 
 
 def broken_docx() -> bytes:
