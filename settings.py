@@ -57,6 +57,12 @@ class Settings:
     # Staff login: past this many failures in the window (per client, and per account) logins answer 429.
     login_max_failures: int = field(default_factory=lambda: _env_int("GIA_LOGIN_MAX_FAILURES", 5))
     login_window_s: int = field(default_factory=lambda: _env_int("GIA_LOGIN_WINDOW_S", 300))
+    # Browser sessions (Gradio's ~50 KB copy of the page plus the conversation) held in memory: at most this
+    # many, the least recently used forgotten first, and any unused for this long forgotten.
+    max_sessions: int = field(default_factory=lambda: _env_int("GIA_MAX_SESSIONS", 1000))
+    session_ttl_s: int = field(default_factory=lambda: _env_int("GIA_SESSION_TTL_S", 3600))
+    # Staff downloads (the feedback may hold phone numbers) are removed this long after they were made.
+    export_keep_s: int = field(default_factory=lambda: _env_int("GIA_EXPORT_KEEP_S", 3600))
     max_question_chars: int = 10_000
 
     @property
@@ -75,6 +81,16 @@ class Settings:
     @property
     def feedback_path(self) -> Path:
         return self.data_dir / "feedback.jsonl"
+
+    @property
+    def exports_dir(self) -> Path:
+        """Staff downloads, one folder each, removed after `export_keep_s`."""
+        return self.data_dir / "exports"
+
+    @property
+    def page_image_dir(self) -> Path:
+        """Pages of scanned reports rendered for the source panel, by file hash."""
+        return self.data_dir / "page-images"
 
 
 def get_settings() -> Settings:

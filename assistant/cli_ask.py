@@ -22,7 +22,8 @@ def format_answer(answer: Answer) -> str:
         lines.append("来源:")
         for number, citation in enumerate(answer.citations, start=1):
             where = "统计表" if citation.kind == "table_row" else "章节"
-            lines.append(f"  [{number}] {where} {citation.label}({citation.report})")
+            page = f"({citation.where()})" if citation.scanned else ""
+            lines.append(f"  [{number}] {where} {citation.label}({citation.report}){page}")
             lines.append(f"      “{citation.quote}”")
     return "\n".join(lines)
 

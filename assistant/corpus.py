@@ -1,34 +1,34 @@
-"""The searchable reports held in memory: their chunks, jieba tokens, BM25 and indicator cells.
+"""What answering knows of the indexed reports, kept light so that a process over ten thousand reports
+starts in seconds: a catalogue of the ready reports (id, unit, year, title, level, region), the distinct
+indicator cells (`Signature`s, a few thousand however many reports repeat them), and the distinct texts
+behind the coverage weights. Everything else stays in the report store and is read when a question needs
+it: a report's text and tables (`reports`, cached), its chunks for keyword search (`keywords`), the cells
+of a signature in the reports in scope (`store.cells`).
 
-Loaded from the report store at start and kept in step with it (`follow`): the store counts every
-switch and delete, so a process sees another's ingests within a second of its next question and
-updates only the reports that changed, so that keyword search and indicator lookup never wait on the
-database per question. With hundreds of reports the same template rows recur in every report, so
-indicator texts are tokenized and scored once per distinct cell (its `Signature`), and the document
-frequency of a word is counted over distinct texts.
+Kept in step with the store (`follow`): the store counts every switch and delete, so a process sees
+another's ingests within a second of its next question and reloads only the catalogue entries that
+changed, the new signatures and the distinct texts whose counts moved.
 """
 from __future__ import annotations
 
 import logging
 import math
-import re
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
-from assistant.bm25 import BM25Index
-from assistant.keywords import tokenize
+from assistant.keyword_index import CHUNKS_CACHED, KeywordIndex
+from assistant.report_shelf import ReportShelf
+from assistant.text_frequency import TextFrequencies
+from index.cells import Signature
 from index.chunking import Chunk
-from index.report import Report, TableRow
-from index.report_store import ReportStore, StoreError
+from index.report_store import ReportEntry, ReportStore, StoreError
+from index.tokens import tokenize
 
 log = logging.getLogger(__name__)
 
-Signature = tuple[str, tuple[str, ...], str, tuple[str, ...]]  # table, parents, label, columns
-_DIGITS = re.compile(r"\d")
 MIN_SHORT_NAME = 3
 TABLE_WORD = "统计表"  # every indexed row is a cell of the report's statistics tables, whatever their printed names
 _GENERIC_UNIT_WORDS = frozenset(("街道", "办事处", "街道办", "人民政府", "人民", "政府", "办公室", "委员会"))
@@ -39,64 +39,61 @@ FOLLOW_EVERY_S = 1.0  # how often a question may look at the store's change coun
 class IndexedRow:
     """The texts a distinct cell is matched on."""
 
+    id: int  # the signature's id in the store
     signature: Signature
     label: str  # label and columns
     context: str  # label, columns and parents
     label_tokens: tuple[str, ...]
 
 
-def signature(row: TableRow) -> Signature:
-    return row.table, tuple(row.parents), row.label, tuple(row.columns)
-
-
 @dataclass
 class _Loaded:
-    """Reports read from the store and tokenized before the corpus is touched, so the corpus is
-    held exclusively only while the structures are updated. `changed` None: every report."""
+    """What changed, read from the store before the corpus is touched, so the corpus is held exclusively
+    only while it is applied. `changed` None: everything."""
 
     seen: int
     changed: set[str] | None
-    reports: dict[str, Report]
-    chunks: list[Chunk]
-    tokens: list[list[str]]
-    gone: dict[int, list[str]]  # chunk number → its tokens, for the chunks of changed reports
+    entries: list[ReportEntry]
+    signatures: list[IndexedRow]
+    texts: list[tuple[int, str, int]]
+    totals: tuple[int, int]
 
 
 class Corpus:
     def __init__(self, store: ReportStore, follow_every_s: float = FOLLOW_EVERY_S):
-        self._store = store
+        self.store = store
         self._updating = threading.Lock()  # one load-and-apply at a time
         self.follow_every_s = follow_every_s
         self.seen = -1  # the store's change count this corpus reflects
         self._checked = 0.0
-        self.reports: dict[str, Report] = {}
-        self.chunks: list[Chunk | None] = []  # by chunk number; None where a report's chunks were removed
-        self.chunk_number: dict[str, int] = {}
-        self.by_report: dict[str, set[int]] = {}
-        self.signatures: dict[Signature, IndexedRow] = {}
-        self.cells: dict[Signature, list[tuple[str, int]]] = {}  # signature → (report_id, row position)
+        self.reports = ReportShelf(store)
+        self.keywords = KeywordIndex(store)
+        self.frequencies = TextFrequencies()
+        self.signatures: dict[int, IndexedRow] = {}  # by id in the store
+        self._last_signature = 0
         self.unit_words: dict[str, tuple[str, ...]] = {}  # unit → the words of its name that tell it apart
-        self.bm25 = BM25Index([])
-        self.texts: list[str] = []  # by chunk number; "" where removed
-        self._masked: Counter[str] = Counter()  # live texts with their digits masked → how many
         self._unit_tokens: dict[str, list[str]] = {}
-        self._df: dict[str, int] = {}
         self._naming: dict[str, bool] = {}
         self._scope_words: frozenset[str] = frozenset()
         self.refresh()
 
+    @property
+    def catalogue(self) -> dict[str, ReportEntry]:
+        """Ready reports in year order."""
+        return self.reports.entries
+
     def refresh(self, exclusive: Callable[[], AbstractContextManager] = nullcontext) -> None:
-        """Reload every report, as at start; `follow` does the same when this process fell further behind
+        """Reload everything, as at start; `follow` does the same when this process fell further behind
         the change log than it reaches."""
         with self._updating:
-            loaded = self._load(self._store.change_count(), None)
+            loaded = self._load(self.store.change_count(), None)
             with exclusive():
                 self._apply(loaded)
 
     def follow(self, exclusive: Callable[[], AbstractContextManager] = nullcontext, force: bool = False) -> bool:
         """Apply the switches and deletes other processes (or this one) made since the last look; looks at
         most every `follow_every_s` unless forced. `exclusive` keeps readers out while the structures change.
-        A store that cannot be read is logged and the reports in memory go on answering."""
+        A store that cannot be read is logged and the corpus goes on answering as it was."""
         now = time.monotonic()
         if not force and now - self._checked < self.follow_every_s:
             return False
@@ -104,9 +101,9 @@ class Corpus:
             return False  # another thread is updating already
         try:
             self._checked = now
-            if self._store.change_count() == self.seen:
+            if self.store.change_count() == self.seen:
                 return False
-            seen, changed = self._store.changes_since(self.seen)
+            seen, changed = self.store.changes_since(self.seen)
             loaded = self._load(seen, changed)
             with exclusive():
                 self._apply(loaded)
@@ -118,74 +115,56 @@ class Corpus:
             self._updating.release()
 
     def _load(self, seen: int, changed: set[str] | None) -> _Loaded:
-        wanted = [rid for rid in self._store.ready_ids() if changed is None or rid in changed]
-        reports = {rid: r for rid in wanted if (r := self._store.report(rid)) is not None}
-        chunks = [c for c in self._store.chunks(None if changed is None else list(reports)) if c.report_id in reports]
-        gone = {} if changed is None else {
-            n: tokenize(self.texts[n]) for rid in changed for n in self.by_report.get(rid, ())}
-        return _Loaded(seen, changed, reports, chunks, [tokenize(c.text) for c in chunks], gone)
+        """The catalogue first: a report it lists had its signatures and texts stored before it was ready."""
+        entries = self.store.catalogue(None if changed is None else sorted(changed))
+        last = 0 if changed is None else self._last_signature
+        signatures = [_indexed_row(sid, key) for sid, key in self.store.signatures_since(last)]
+        texts = self.store.texts_since(-1 if changed is None else self.seen)
+        return _Loaded(seen, changed, entries, signatures, texts, self.store.totals())
 
     def _apply(self, loaded: _Loaded) -> None:
-        if loaded.changed is None:
-            self._clear()
-        else:
-            for rid in loaded.changed:
-                self._remove(rid, loaded.gone)
-        self._add(loaded)
-        self.reports = dict(sorted(self.reports.items(),
-                                   key=lambda item: (item[1].year is not None, item[1].year or 0, item[0])))
-        units = {r.unit for r in self.reports.values() if r.unit}
+        whole = loaded.changed is None
+        catalogue = {} if whole else {rid: e for rid, e in self.catalogue.items() if rid not in loaded.changed}
+        catalogue.update((e.report_id, e) for e in loaded.entries)
+        self.reports.entries = dict(sorted(catalogue.items(), key=lambda item: (
+            item[1].year is not None, item[1].year or 0, item[0])))
+        if whole:
+            self.signatures = {}
+        for indexed in loaded.signatures:
+            self.signatures[indexed.id] = indexed
+            self._last_signature = max(self._last_signature, indexed.id)
+        self.frequencies.apply(loaded.texts, whole)
+        self.keywords.size, self.keywords.total = loaded.totals
+        units = {e.unit for e in self.catalogue.values() if e.unit}
         for unit in units - self._unit_tokens.keys():
             self._unit_tokens[unit] = tokenize(unit)
         self.unit_words = {u: tuple(t for t in self._unit_tokens[u] if len(t) >= 2 and t not in _GENERIC_UNIT_WORDS)
                            for u in units}
         self._scope_words = frozenset(t for u in units for t in self._unit_tokens[u])
-        self._df, self._naming = {}, {}
+        self._naming = {}
         self.seen = loaded.seen
-
-    def _clear(self) -> None:
-        self.reports, self.chunks, self.chunk_number, self.by_report = {}, [], {}, {}
-        self.signatures, self.cells, self.texts, self._masked = {}, {}, [], Counter()
-        self.bm25 = BM25Index([])
-
-    def _remove(self, report_id: str, gone: dict[int, list[str]]) -> None:
-        report = self.reports.pop(report_id, None)
-        for number in self.by_report.pop(report_id, ()):
-            chunk = self.chunks[number]
-            self.bm25.remove(number, gone[number])
-            del self.chunk_number[chunk.chunk_id]
-            masked = _DIGITS.sub("0", self.texts[number])
-            self._masked[masked] -= 1
-            if not self._masked[masked]:
-                del self._masked[masked]
-            self.chunks[number], self.texts[number] = None, ""
-        for position, row in enumerate(report.table_rows if report else ()):
-            key = signature(row)
-            cells = self.cells[key]
-            cells.remove((report_id, position))
-            if not cells:
-                del self.cells[key], self.signatures[key]
-
-    def _add(self, loaded: _Loaded) -> None:
-        numbers = self.bm25.add(loaded.tokens)
-        for number, chunk in zip(numbers, loaded.chunks):
-            self.chunks.append(chunk)
-            self.texts.append(chunk.text)
-            self._masked[_DIGITS.sub("0", chunk.text)] += 1
-            self.chunk_number[chunk.chunk_id] = number
-            self.by_report.setdefault(chunk.report_id, set()).add(number)
-        for rid, report in loaded.reports.items():
-            self.reports[rid] = report
-            for position, row in enumerate(report.table_rows):
-                key = signature(row)
-                if key not in self.signatures:
-                    self.signatures[key] = _indexed_row(key)
-                self.cells.setdefault(key, []).append((rid, position))
 
     def report_name(self, report_id: str) -> str:
         """'西翥街道办事处2019年': how answers name a report."""
-        report = self.reports[report_id]
-        return f"{report.unit}{report.year or ''}年" if report.unit else report_id
+        entry = self.catalogue[report_id]
+        return f"{entry.unit}{entry.year or ''}年" if entry.unit else report_id
+
+    def chunks_of(self, report_id: str) -> list[Chunk]:
+        entry = self.catalogue.get(report_id)
+        return self.keywords.chunks_of(entry).chunks if entry else []
+
+    def chunk(self, report_id: str, chunk_id: str) -> Chunk | None:
+        """A ready chunk by id (a dense hit), None when it is not the ready version's."""
+        entry = self.catalogue.get(report_id)
+        return self.keywords.chunks_of(entry).by_id.get(chunk_id) if entry else None
+
+    def keyword_top(self, terms: list[str], k: int, report_ids: list[str]) -> list[tuple[Chunk, float]]:
+        """BM25 hits among these reports' chunks; none named: among every report's."""
+        if report_ids:
+            entries = [self.catalogue[rid] for rid in report_ids if rid in self.catalogue]
+        else:
+            entries = list(self.catalogue.values()) if len(self.catalogue) <= CHUNKS_CACHED else None
+        return self.keywords.top(terms, k, entries)
 
     def scope_words(self) -> frozenset[str]:
         """Keyword tokens of the indexed units' names, left out of keyword search."""
@@ -201,7 +180,7 @@ class Corpus:
         unlike a word every report uses ("信息" of a 大数据信息中心)."""
         cached = self._naming.get(word)
         if cached is None:
-            own = sum(len(self.by_report.get(rid, ())) for rid, r in self.reports.items() if _in_name(word, r.unit))
+            own = sum(e.chunks for e in self.catalogue.values() if _in_name(word, e.unit))
             cached = self._naming[word] = self.document_frequency(word) <= 2 * own
         return cached
 
@@ -216,8 +195,9 @@ class Corpus:
                 found[unit] = said
         named: set[str] = set()
         covered: set[str] = set()
+        most = max((sum(len(w) for w in said) for said in found.values()), default=0)
         for unit, said in sorted(found.items(), key=lambda item: -sum(len(w) for w in item[1])):
-            best = sum(len(w) for w in said) == max(sum(len(w) for w in s) for s in found.values())
+            best = sum(len(w) for w in said) == most
             if best or not any(w in c or c in w for w in said for c in covered):
                 named.add(unit)
                 covered |= said
@@ -227,21 +207,13 @@ class Corpus:
         return self.document_frequency(word) > 0
 
     def document_frequency(self, word: str) -> int:
-        """Chunks containing `word`, counted over distinct texts with their digits masked: the
-        same template row in a thousand reports differs only in its value."""
-        cached = self._df.get(word)
-        if cached is None:
-            if _DIGITS.search(word):
-                cached = sum(1 for text in self.texts if word in text)
-            else:
-                cached = sum(count for text, count in self._masked.items() if word in text)
-            self._df[word] = cached
-        return cached
+        """Ready chunks whose text contains `word`."""
+        return self.frequencies.count(word)
 
     def weight(self, group: tuple[str, ...]) -> float:
         """IDF by substring document frequency: a word no chunk contains weighs the most."""
         df = max(self.document_frequency(word) for word in group)
-        size = self.bm25.size
+        size = self.frequencies.size
         weight = math.log((size - df + 0.5) / (df + 0.5) + 1.0)
         return weight * (0.5 if all(len(word) == 1 for word in group) else 1.0)
 
@@ -251,6 +223,7 @@ class Corpus:
         if not total:
             return 0.0
         return sum(self.weight(g) for g in groups if any(word in text for word in g)) / total
+
 
 
 def _in_name(word: str, unit: str) -> bool:
@@ -264,9 +237,9 @@ def _in_name(word: str, unit: str) -> bool:
     return all(ch in rest for ch in word)
 
 
-def _indexed_row(key: Signature) -> IndexedRow:
+def _indexed_row(signature_id: int, key: Signature) -> IndexedRow:
     """The context holds the table's name too: "统计表里…" and "主动公开的规章" (表二, 主动公开政府信息情况)
     name the table a cell is in."""
     table, parents, label, columns = key
     text = " ".join([label, *columns])
-    return IndexedRow(key, text, " ".join([table, TABLE_WORD, *parents, text]), tuple(tokenize(text)))
+    return IndexedRow(signature_id, key, text, " ".join([table, TABLE_WORD, *parents, text]), tuple(tokenize(text)))

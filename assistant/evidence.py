@@ -112,9 +112,8 @@ def intro_hits(corpus: Corpus, report_ids: list[str], hits: list[Hit]) -> list[H
     """The introductions of the reports in scope that retrieval did not return: a question about the
     report itself ("在哪里发布的?") may share only a common word with them."""
     have = {h.chunk.chunk_id for h in hits}
-    return [Hit(chunk) for rid in report_ids for n in sorted(corpus.by_report.get(rid, ()))
-            if (chunk := corpus.chunks[n]) is not None and chunk.heading == INTRO_HEADING
-            and chunk.kind == "section" and chunk.chunk_id not in have]
+    return [Hit(chunk) for rid in report_ids for chunk in corpus.chunks_of(rid)
+            if chunk.heading == INTRO_HEADING and chunk.kind == "section" and chunk.chunk_id not in have]
 
 
 def asks_about_report_itself(question: str) -> bool:

@@ -1,51 +1,20 @@
-"""Chinese keyword handling: jieba tokens, stop words, and a small domain glossary.
+"""What a question asks, in the reports' own words: its keyword-search terms and the groups of
+alternatives the coverage test looks for, through a small domain glossary.
 
 The glossary maps colloquial and English wording onto the report's own terms
 ("打官司" → 行政诉讼, "lawsuit" → 行政诉讼): BM25 and the coverage test can only
-match words that the report actually uses.
+match words that the report actually uses. Tokens are cut by index.tokens, as the stored chunks were.
 """
 from __future__ import annotations
 
-import logging
 import re
-from functools import lru_cache
 from typing import Callable
 
 import jieba
 
-jieba.setLogLevel(logging.WARNING)
+from index.tokens import COUNT_WORD, STOP_WORDS, TOKEN_OK, load_dictionary, tokenize
 
-_DOMAIN_WORDS = (
-    "政务微博", "政务微信", "行政复议", "行政诉讼", "依申请公开", "主动公开", "新闻发布会", "政府公报",
-    "政府网站", "规范性文件", "政策解读", "举报投诉", "培训班", "审核人", "填报人", "单位负责人",
-    "工作人员", "专职人员", "兼职人员", "当面申请", "网络申请", "信函申请", "传真申请", "整改措施",
-    "政务舆情", "昆明信息港", "党建动态", "实施方案", "予以公开", "部分公开", "不予公开", "商业企业",
-    "科研机构", "社会公益组织", "法律服务机构", "自然人", "行政许可", "行政处罚", "行政强制", "行政事业性收费",
-    "微博", "微信", "公报", "诉讼", "复议", "举报", "发布会", "培训", "审核", "填报", "经费", "舆情",
-    "公众号", "微信公众号", "打官司", "填报日期", "联系电话", "电子邮箱", "查阅点", "下一步",
-    "上年度", "下年度", "下一年", "接下来", "上年结转", "信息处理费", "政务新媒体", "未经复议", "复议后起诉",
-)
-for _word in _DOMAIN_WORDS:
-    jieba.add_word(_word)
-
-STOP_WORDS = frozenset(
-    """的 了 是 在 有 和 与 及 或 等 也 都 就 被 把 对 为 以 于 之 其 该 这 那 这个 那个 这些 那些 么 吗 呢 吧 啊 呀
-    多少 几 几个 几次 几件 几条 几篇 几名 几人 几项 几起 多 少 什么 哪些 哪个 哪 怎么 怎样 如何 为什么 是否 是不是 有没有 没有
-    请问 请 问 一下 我 我们 你 你们 他 她 它 他们 想 知道 告诉 能 可以 会 要 给 让 过 着 没 不 个 名 条 件 次 篇 人
-    报告 年度 今年 全年 本年 当年 年 月 日 情况 方面 相关 具体 一共 共 总共 合计 到底 究竟 大概 大约 数量 数 总数
-    去年 前年 一年 怎么样 怎么办 做 做了 得 叫 里 中 上 下 内 去 来 说 提到 提及 写 所 谁 哪里 何 时候 一个 有人 人们 大家 还 又 再 呢 吗 嘛
-    因为 因 由于 所以 关于 对于 有关 以及 并且 而且 但是 然后 已经 曾经 一些 哪天 哪年 哪儿 在哪 在哪里 哪位 是谁 啥 咋 什么样
-    多久 的话 这样 那样 主要 一般 分别 都有 包括 哪些是 您 咱 咱们 街道办 办事处 而 到 打
-    还有 各 各自 后来 一行 这一行 一栏 这一栏 这栏 这一项 这项 表格 表里 表中 表上
-    你好 您好 编写 撰写 写成 can could would should 这份 这一 整年 一整年 这一年 应该 能够 做些 些 办公 年报 年度报告 准备好 了解 想了解 一下子 麻烦 希望 想问 想请问 通过 各种 各类 各个 所有 全部 渠道 各种渠道 各个渠道 所有渠道 一共有
-    the a an of in on at to for and or is are was were be been how many much what which who when where why
-    did do does there their this that with by from about any all number total anyone anybody someone ever
-    its it has have had been being year years annual report reports mentioned mention say says said
-    please tell me us our you your they them government office subdistrict street file filed make made get got
-    take took kind kinds type types main list give show according also other some happen happened via through
-    during within whole overall amount count times time use used using
-    district county city province town township bureau department items item""".split()
-)
+load_dictionary()  # jieba's precise-mode cuts of questions (here, in query and review) know the domain words too
 
 # Alternatives of the report's own words for colloquial, synonym and English wording; any one of
 # them found in a text counts as the question's word being there.
@@ -105,30 +74,9 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "workers": ("工作人员",), "proactively": ("主动公开",), "proactive": ("主动公开",), "voluntarily": ("主动公开",),
 }
 
-_BLOCK_BREAK = re.compile(r"[^\w+#&.%\-]+")  # characters jieba never joins to a neighbour (it cuts runs of the rest)
-_TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]")
-_COUNT_WORD = re.compile(r"^(几|多少)[个次件条篇名人项起家期场所位天]?$")
 _YEAR = re.compile(r"^(19|20)\d{2}年?$")
 _COUNTING = frozenset(("几", "多少"))
 _MEASURE_WORDS = frozenset("个 次 人次 件 条 篇 名 人 项 起 家 期 场 所 位 天 份 宗 批 轮".split())
-
-
-def tokenize(text: str) -> list[str]:
-    """Search-mode tokens (both 政务微博 and 微博), lower-cased, without punctuation or stop words.
-
-    jieba cuts each run between punctuation on its own, so runs are cut once and remembered:
-    a thousand reports repeat the same template rows and phrases."""
-    return [token for block in _BLOCK_BREAK.split(text.lower()) if block for token in _block_tokens(block)]
-
-
-@lru_cache(maxsize=300_000)
-def _block_tokens(block: str) -> tuple[str, ...]:
-    tokens = []
-    for token in jieba.lcut_for_search(block):
-        token = token.strip()
-        if token and _TOKEN_OK.search(token) and token not in STOP_WORDS and not _COUNT_WORD.match(token):
-            tokens.append(token)
-    return tuple(tokens)
 
 
 def is_year(token: str) -> bool:
@@ -169,13 +117,13 @@ def concepts(question: str, is_scope: Callable[[str], bool], known: Callable[[st
     groups: list[tuple[str, ...]] = []
     previous = ""
     for token in jieba.lcut(question.lower()):
-        token, counted = token.strip(), previous in _COUNTING or bool(_COUNT_WORD.match(previous))
+        token, counted = token.strip(), previous in _COUNTING or bool(COUNT_WORD.match(previous))
         previous = token or previous
         if counted and token in _MEASURE_WORDS:
             continue  # "多少场官司": 场 is how the count is said, not what is asked about
         if len(token) > 1 and not token.isascii() and token[0] in STOP_WORDS and not _is_word(token):
             token = token[1:]  # jieba's guess glued a function word to the next character: "因本机关" → 因本
-        if (not token or not _TOKEN_OK.search(token) or token in STOP_WORDS or _COUNT_WORD.match(token)
+        if (not token or not TOKEN_OK.search(token) or token in STOP_WORDS or COUNT_WORD.match(token)
                 or is_year(token) or is_scope(token)):
             continue
         if token in GLOSSARY:

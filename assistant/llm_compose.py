@@ -132,7 +132,8 @@ class LLMComposer:
             if len(citations) - len(extractive.citations) >= MAX_EXTRA_SOURCES:
                 break
             if not any(sentence.text in quote for quote in quoted):
-                citations.append(section_citation(sentence.report_id, sentence.heading, sentence.text))
+                citations.append(section_citation(sentence.report_id, sentence.heading, sentence.text,
+                                                  self.corpus.reports[sentence.report_id]))
                 quoted.append(sentence.text)
         return [Source(c, self._describe(c)) for c in citations]
 

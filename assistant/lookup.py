@@ -1,17 +1,19 @@
 """Direct indicator lookup: the table cells a quantity question asks about, scored on their labels.
 
-A cell is scored once per distinct (table, row path, column path), however many reports
-have it, and then read from each report in scope: the same question over one report or a
-thousand costs about the same.
+A cell is scored once per distinct (table, row path, column path), however many reports have it, and
+the cells of the signatures that fit are then read from the store for the reports in scope. A comparison
+over a thousand reports reads each report's best cell only (ranked in the database) and the cells of its
+row that the question does not tell apart, not every cell that fits.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from assistant.corpus import Corpus, IndexedRow, Signature, signature
+from assistant.corpus import Corpus, IndexedRow
 from assistant.query import Query
 from assistant.retrieval import Hit
+from index.cells import Cell, Signature, signature
 from index.report import TableRow
 
 MIN_ROW_COVERAGE = 0.6  # share of the question's weight the row (with its parents) must contain
@@ -48,31 +50,82 @@ def lookup_rows(query: Query, corpus: Corpus, hits: list[Hit]) -> list[RowMatch]
     dense = {(h.chunk.report_id, h.chunk.position): h.dense for h in hits if h.chunk.kind == "table_row"}
     scope = set(query.report_ids)
     asked = " ".join([query.text.lower(), *(word for group in query.groups for word in group)])
-    matches: list[RowMatch] = []
-    for key, indexed in _candidates(corpus, scope):
+    fitting: dict[int, tuple[IndexedRow, float, float]] = {}
+    for indexed in _candidates(corpus, scope):
         scored = _score(query, corpus, indexed, asked)
-        if scored is None:
-            continue
-        coverage, score = scored
-        for report_id, position in corpus.cells[key]:
-            if report_id not in scope:
-                continue
-            row = corpus.reports[report_id].table_rows[position]
-            if not row.unit and row.is_blank:
-                continue  # a group heading, not an indicator
-            similarity = dense.get((report_id, position), 0.0)
-            matches.append(RowMatch(report_id, position, row, coverage,
-                                    score + 0.1 * similarity + unit_fit(row.unit, query.unit)))
+        if scored is not None:
+            fitting[indexed.id] = (indexed, *scored)
+    if not fitting:
+        return []
+    named = None if scope.issuperset(corpus.catalogue) else sorted(scope)
+    cells = (_best_per_report(query, corpus, fitting, named) if query.compare
+             else corpus.store.cells(list(fitting), named))
+    matches: list[RowMatch] = []
+    for cell in cells:
+        row = cell.row
+        if cell.report_id not in scope or (not row.unit and row.is_blank):
+            continue  # a group heading, not an indicator
+        _, coverage, score = fitting[cell.signature]
+        similarity = dense.get((cell.report_id, cell.position), 0.0)
+        matches.append(RowMatch(cell.report_id, cell.position, row, coverage,
+                                score + 0.1 * similarity + unit_fit(row.unit, query.unit)))
     return sorted(matches, key=lambda m: (-m.score, m.report_id, m.position))
 
 
-def _candidates(corpus: Corpus, scope: set[str]) -> list[tuple[Signature, IndexedRow]]:
-    """Distinct cells of the reports in scope: read from the reports when they are few, else
-    every distinct cell of the index (fewer than the cells of many reports)."""
-    if len(scope) * 8 < len(corpus.reports):
-        keys = {signature(row) for rid in scope if rid in corpus.reports for row in corpus.reports[rid].table_rows}
-        return [(k, corpus.signatures[k]) for k in keys]
-    return list(corpus.signatures.items())
+def _candidates(corpus: Corpus, scope: set[str]) -> list[IndexedRow]:
+    """Distinct cells of the reports in scope, from the store, when they are few; else every distinct cell
+    of the index (fewer than the cells of many reports)."""
+    if len(scope) * 8 < len(corpus.catalogue):
+        ids = corpus.store.signatures_of(sorted(scope))
+        return [corpus.signatures[sid] for sid in ids if sid in corpus.signatures]
+    return list(corpus.signatures.values())
+
+
+def _best_per_report(query: Query, corpus: Corpus, fitting: dict[int, tuple[IndexedRow, float, float]],
+                     report_ids: list[str] | None) -> list[Cell]:
+    """Each report's best cell, as `lookup_rows` would rank it (a comparison has no dense hits), and the
+    cells of the same row that the question does not tell apart (`with_siblings`)."""
+    best = _best_cells(query, corpus, fitting, report_ids)
+    siblings = {sid: [other_id for other_id, (other_row, _, _) in fitting.items()
+                      if _unnamed_columns(fitting[sid][0].signature, other_row.signature, query.text)]
+                for sid in {cell.signature for cell in best}}
+    wanted: dict[int, set[str]] = {}
+    for cell in best:
+        for sibling in siblings[cell.signature]:
+            wanted.setdefault(sibling, set()).add(cell.report_id)
+    if not wanted:
+        return best
+    more = corpus.store.cells(list(wanted), sorted(set().union(*wanted.values())))
+    return best + [cell for cell in more if cell.report_id in wanted[cell.signature]]
+
+
+def _best_cells(query: Query, corpus: Corpus, fitting: dict[int, tuple[IndexedRow, float, float]],
+                report_ids: list[str] | None) -> list[Cell]:
+    """Signatures are read from the best score down, a band at a time (the widest a unit's fit can reorder);
+    a report whose best cell so far beats anything the signatures left can reach is settled, so a
+    comparison over reports of one template reads little beyond its best band."""
+    same = _SAME_UNIT.get(query.unit, (query.unit,)) if query.unit else ()
+    unit_scores = {unit: UNIT_BONUS for unit in same}
+    other = -UNIT_BONUS if query.unit in _SAME_UNIT else 0.0
+    fits = [0.0, other, *unit_scores.values()]
+    spread, most = max(fits) - min(fits), max(fits)
+    order = sorted(fitting, key=lambda sid: -fitting[sid][2])
+    best: dict[str, tuple[float, Cell]] = {}
+    pending = report_ids if report_ids is not None else list(corpus.catalogue)
+    start = 0
+    while start < len(order) and pending:
+        floor = fitting[order[start]][2] - spread
+        end = next((n for n in range(start, len(order)) if fitting[order[n]][2] < floor), len(order))
+        band = {sid: fitting[sid][2] for sid in order[start:end]}
+        for cell, total in corpus.store.best_cells(band, unit_scores, other, pending):
+            held = best.get(cell.report_id)
+            if held is None or (total, -cell.position) > (held[0], -held[1].position):
+                best[cell.report_id] = (total, cell)
+        start = end
+        if start < len(order):
+            reach = fitting[order[start]][2] + most  # the most a cell of the signatures left can score
+            pending = [rid for rid in pending if rid not in best or best[rid][0] <= reach]
+    return [cell for _, cell in best.values()]
 
 
 def _score(query: Query, corpus: Corpus, indexed: IndexedRow, asked: str) -> tuple[float, float] | None:
@@ -123,9 +176,15 @@ def with_siblings(best: RowMatch, rows: list[RowMatch], question: str) -> list[R
 def _unnamed_sibling(best: RowMatch, other: RowMatch, question: str) -> bool:
     """Another cell of the best cell's row and leaf column whose columns differ only where the
     question names neither (未经复议直接起诉 / 复议后起诉 for "行政诉讼总计多少件")."""
-    a, b = best.row, other.row
-    if (other.report_id != best.report_id or b.path != a.path or len(b.columns) != len(a.columns)
-            or not a.columns or b.columns[-1] != a.columns[-1] or b.columns == a.columns):
+    return other.report_id == best.report_id and _unnamed_columns(signature(best.row), signature(other.row), question)
+
+
+def _unnamed_columns(a: Signature, b: Signature, question: str) -> bool:
+    """Two cells of one row and leaf column whose column paths differ only in columns the question does not name."""
+    _, a_parents, a_label, a_columns = a
+    _, b_parents, b_label, b_columns = b
+    if ((b_parents, b_label) != (a_parents, a_label) or len(b_columns) != len(a_columns) or not a_columns
+            or b_columns[-1] != a_columns[-1] or b_columns == a_columns):
         return False
-    differing = [c for x, y in zip(a.columns, b.columns) if x != y for c in (x, y)]
+    differing = [c for x, y in zip(a_columns, b_columns) if x != y for c in (x, y)]
     return not any(c in question for c in differing)

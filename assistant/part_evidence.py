@@ -20,8 +20,6 @@ def gather_part(part: Query, corpus: Corpus) -> Evidence:
         return Evidence()
     if part.compare:
         return Evidence(rows=lookup_rows(part, corpus, []))
-    allowed = set().union(*(corpus.by_report.get(r, set()) for r in part.report_ids))
-    hits = [Hit(corpus.chunks[number], keyword=score)
-            for number, score in corpus.bm25.top(part.terms, KEYWORD_HITS, allowed)]
+    hits = [Hit(chunk, keyword=score) for chunk, score in corpus.keyword_top(part.terms, KEYWORD_HITS, part.report_ids)]
     rows = lookup_rows(part, corpus, hits) if (part.quantity or part.existence) else []
     return Evidence(rows=rows, sentences=rank_sentences(part, corpus, hits))

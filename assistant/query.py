@@ -9,7 +9,7 @@ import jieba
 from assistant.corpus import Corpus
 from assistant.keywords import GLOSSARY, STOP_WORDS, concepts, is_year, query_terms
 from assistant.parts import split_parts
-from index.report import Report
+from index.report_store import ReportEntry
 
 _QUANTITY = re.compile(r"多少|几[个次件条篇名人项起家期场天位]?|数量|数目|总数|总计|合计|how many|how much|number of|count", re.I)
 _EXISTENCE = re.compile(r"有没有|是否|是不是|有人|有.{0,12}吗|\bany(one|body|thing)?\b|were there|was there|"
@@ -92,12 +92,12 @@ def resolve_scope(question: str, corpus: Corpus, report_id: str | None) -> tuple
     ([], what was named) when no indexed report has that year or unit."""
     if report_id:
         return [report_id], ""
-    reports: list[Report] = sorted(corpus.reports.values(), key=lambda r: (r.year or 0, r.report_id))
+    reports: list[ReportEntry] = sorted(corpus.catalogue.values(), key=lambda r: (r.year or 0, r.report_id))
     years = scope_years(question, corpus)
     year_text = "、".join(f"{y}年" for y in years)
     if years:
         reports = [r for r in reports if r.year in years]
-        if not reports and corpus.reports:
+        if not reports and corpus.catalogue:
             return [], year_text
     unknown = unindexed_unit(question, corpus)
     if unknown:
@@ -137,7 +137,7 @@ def scope_years(question: str, corpus: Corpus) -> list[int]:
     """Years that name a report. A year no report has but the reports' text mentions ("2019年工作计划"
     in a 2018 report) is what is asked about, not the report; one neither has names a missing report."""
     years = sorted({int(y) for y in _YEAR.findall(question)})
-    indexed = {r.year for r in corpus.reports.values()}
+    indexed = {r.year for r in corpus.catalogue.values()}
     return [y for y in years if y in indexed or not corpus.known(f"{y}年")]
 
 

@@ -31,12 +31,13 @@ class ReportFigure:
 
 def figures_per_report(rows: list[RowMatch], question: str) -> list[ReportFigure]:
     """In the order the reports' best cells rank."""
-    best: dict[str, RowMatch] = {}
+    by_report: dict[str, list[RowMatch]] = {}
     for match in rows:
-        best.setdefault(match.report_id, match)
+        by_report.setdefault(match.report_id, []).append(match)
     figures = []
-    for report_id, match in best.items():
-        cells = [m.row for m in with_siblings(match, rows, question)]
+    for report_id, matches in by_report.items():
+        match = matches[0]
+        cells = [m.row for m in with_siblings(match, matches, question)]
         total = total_of(cells) if len(cells) > 1 else None
         if total is None:
             row = match.row

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense hits from Chroma and BM25 hits over jieba tokens, fused by reciprocal rank."""
+"""Hybrid retrieval: dense hits from Chroma and BM25 hits over the stored jieba tokens, fused by reciprocal rank."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,15 +50,13 @@ class HybridRetriever(BaseRetriever):
         vector = self.embeddings.embed_query(text)
         dense = self.vectors.search(vector, self.k, chroma_filter(report_ids))
         for rank, (doc, similarity) in enumerate(dense):
-            number = self.corpus.chunk_number.get(doc.metadata.get("chunk_id", ""))
-            if number is None:
+            chunk = self.corpus.chunk(doc.metadata.get("report", ""), doc.metadata.get("chunk_id", ""))
+            if chunk is None:
                 continue  # indexed in Chroma but not ready in the report store
-            hit = hits.setdefault(doc.metadata["chunk_id"], Hit(self.corpus.chunks[number]))
+            hit = hits.setdefault(chunk.chunk_id, Hit(chunk))
             hit.dense = similarity
             hit.fused += 1.0 / (RRF_K + rank)
-        allowed = set().union(*(self.corpus.by_report.get(r, set()) for r in report_ids)) if report_ids else None
-        for rank, (number, score) in enumerate(self.corpus.bm25.top(terms, self.k, allowed)):
-            chunk = self.corpus.chunks[number]
+        for rank, (chunk, score) in enumerate(self.corpus.keyword_top(terms, self.k, report_ids)):
             hit = hits.setdefault(chunk.chunk_id, Hit(chunk))
             hit.keyword = score
             hit.fused += 1.0 / (RRF_K + rank)

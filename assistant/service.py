@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import replace
 
 from langchain_core.runnables import RunnableLambda
 
@@ -29,6 +30,12 @@ STREAM_PIECE_CHARS = 6
 UNAVAILABLE = "抱歉,检索服务暂时不可用,请稍后再试。"
 
 
+def visible(text: str) -> str:
+    """Without control and format characters (U+202E and the other bidi overrides, zero-width spaces): they
+    are no words of a question, and shown back they would turn or hide text."""
+    return "".join(ch for ch in text or "" if ch.isprintable() or ch in "\n\t")
+
+
 class AssistantService:
     """`composer` turns (query, evidence) into an Answer and may also `stream` it; `rewriter` turns a
     follow-up and its history into a standalone question. Both default to the no-LLM versions.
@@ -49,11 +56,14 @@ class AssistantService:
         self.chain = self.retrieval_chain | RunnableLambda(self._compose)
 
     def validate(self, question: str, report: str | None) -> str:
-        question = "".join(ch for ch in (question or "") if ch.isprintable() or ch in "\n\t").strip()
+        """The length limit is on what was sent: 50,000 control characters around a question are no short
+        question. What is answered is the question without them."""
+        sent = len(question or "")
+        if sent >= self.settings.max_question_chars:
+            raise QuestionError(f"问题太长({sent} 字),请控制在 {self.settings.max_question_chars} 字以内。")
+        question = visible(question).strip()
         if not any(unicodedata.category(ch)[0] in "LN" for ch in question):  # only punctuation or symbols
             raise QuestionError("问题为空,请输入一个问题。")
-        if len(question) >= self.settings.max_question_chars:
-            raise QuestionError(f"问题太长({len(question)} 字),请控制在 {self.settings.max_question_chars} 字以内。")
         if report and report not in self.corpus.reports:
             raise QuestionError(f"未知的报告编号: {report}")
         return question
@@ -63,14 +73,16 @@ class AssistantService:
         with self._corpus_lock.reading():
             question = self.validate(question, report)
             try:
-                return self.chain.invoke({"question": question, "history": list(history or []), "report": report})
+                answer = self.chain.invoke({"question": question, "history": list(history or []), "report": report})
             except VectorStoreUnavailable as exc:
                 return _unavailable(question, exc)
+        return replace(answer, text=visible(answer.text))
 
     def stream(self, question: str, history: list[tuple[str, str]] | None = None,
                report: str | None = None) -> Iterator[str | Answer]:
         """Text pieces as they are ready, then the finished Answer (its text is the pieces joined). The corpus
-        is read until the answer is composed; a composer that streams reads it while it streams."""
+        is read until the answer is composed; a composer that streams reads it while it streams. Control
+        characters in a report's text stay out of the answer, as they stay out of the question."""
         self.corpus.follow(self._corpus_lock.writing)
         with self._corpus_lock.reading():
             question = self.validate(question, report)
@@ -82,9 +94,11 @@ class AssistantService:
             else:
                 composer_stream = getattr(self.composer, "stream", None)
                 if composer_stream is not None:
-                    yield from composer_stream(query, evidence)
+                    for piece in composer_stream(query, evidence):
+                        yield visible(piece) if isinstance(piece, str) else replace(piece, text=visible(piece.text))
                     return
                 answer = self.composer.compose(query, evidence)
+        answer = replace(answer, text=visible(answer.text))
         for start in range(0, len(answer.text), STREAM_PIECE_CHARS):
             yield answer.text[start:start + STREAM_PIECE_CHARS]
         yield answer
@@ -117,4 +131,4 @@ class AssistantService:
 def _unavailable(question: str, exc: VectorStoreUnavailable) -> Answer:
     """A store that is down costs one question an apology, not the app; the next call reconnects."""
     log.warning("向量库不可用: %s", exc)
-    return Answer(UNAVAILABLE, found=False, question=question)
+    return Answer(UNAVAILABLE, found=False, question=question, failed=True)

@@ -2,19 +2,22 @@
 
 A small table, 年度 | 数值 | 出处, one cited cell (or cited parts of a group total) per year, and a one-line
 summary of the change between the first and the last year that filled the cell in. A blank year is shown
-as 未填报 and left out of the change: it is not 0.
+as 未填报 and left out of the change: it is not 0. The same figures go with the answer as a series for a chart,
+where a blank or unreadable year is a gap.
 """
 from __future__ import annotations
 
 import re
 
-from assistant.answer import Answer, row_citation
+from assistant.answer import Answer, Series, row_citation
 from assistant.claims import number_text
 from assistant.corpus import Corpus
 from assistant.lookup import RowMatch
 from assistant.query import Query
 from assistant.report_figures import ReportFigure, figures_per_report
 
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+\.)")
+_TOTAL = "总计"
 _TREND = re.compile(r"历年|近几年|近年|这几年|逐年|每年|各年|趋势|变化|增减|走势|over the years|trend", re.I)
 
 
@@ -34,15 +37,43 @@ def trend_answer(query: Query, corpus: Corpus, rows: list[RowMatch]) -> Answer:
     lines = ["| 年度 | 数值 | 出处 |", "|---|---|---|"]
     lines += [f"| {corpus.reports[f.report_id].year}年 | {f.value_text()} | {f.label} |" for f in figures]
     notes = [_change(figures, corpus)]
-    blank = [f"{corpus.reports[f.report_id].year}年" for f in figures if f.is_blank]
-    if blank:
-        notes.append(f"{'、'.join(blank)}该项未填报,不计为 0,不计入变化。")
+    for reason in ("未填报", "无法识别"):
+        years = [f"{corpus.reports[f.report_id].year}年" for f in figures if f.is_blank and _gap(f) == reason]
+        if years:
+            notes.append(f"{'、'.join(years)}该项{reason},不计为 0,不计入变化。")
     absent = sorted(corpus.reports[rid].year or 0 for rid in query.report_ids
                     if rid not in {f.report_id for f in figures})
     if absent:
         notes.append(f"{'、'.join(f'{y}年' for y in absent)}的统计表中没有这一指标。")
     return Answer(text=f"{unit}各年报告统计表:\n" + "\n".join(lines) + "\n" + "".join(notes), found=True,
-                  citations=[row_citation(f.report_id, row) for f in figures for row in f.rows], question=query.text)
+                  citations=[row_citation(f.report_id, row) for f in figures for row in f.rows], question=query.text,
+                  series=_series(figures, absent, corpus))
+
+
+def _series(figures: list[ReportFigure], absent: list[int], corpus: Corpus) -> Series | None:
+    """The figures by year (a report without a year has no place on it); none when no year has a number, or
+    the years count in different units."""
+    figures = [f for f in figures if corpus.reports[f.report_id].year]
+    filled = [f for f in figures if not f.is_blank]
+    if not filled or len({f.unit for f in filled}) > 1:
+        return None
+    points = [(corpus.reports[f.report_id].year, f.value, _gap(f) if f.is_blank else f.value_text()) for f in figures]
+    points += [(year, None, "无此项") for year in absent if year]
+    return Series(min((_name(f) for f in figures), key=len), filled[0].unit, sorted(points, key=lambda p: p[0]))
+
+
+def _gap(figure: ReportFigure) -> str:
+    """Why a year has no number: a cell printed but unreadable, or left blank."""
+    return "无法识别" if any(row.is_unreadable for row in figure.rows) else "未填报"
+
+
+def _name(figure: ReportFigure) -> str:
+    """"四、行政复议数量" → "行政复议数量"; "一、本年新收政府信息公开申请数量 / 总计" → "本年新收政府信息公开申请数量";
+    a group total is named by its group."""
+    if len(figure.rows) > 1:
+        return figure.label.partition(" 合计")[0]
+    row = figure.rows[0]
+    return " / ".join(_NUMBERING.sub("", part) for part in [row.label, *row.columns] if part != _TOTAL)
 
 
 def _change(figures: list[ReportFigure], corpus: Corpus) -> str:

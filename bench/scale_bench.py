@@ -1,19 +1,30 @@
-"""Ingest throughput and warm answer latency over a generated corpus of many reports.
+"""Ingest throughput, and an answering process's start-up, memory and warm latency, over many generated reports.
 
 The corpus varies real reports (the 2018 legacy example, and the 2019-template reports in
-tests/data/multi/): each copy gets another unit, year and table figures. Reports are ingested
-with index.batch_ingest: searchable by keywords and indicator lookup as soon as they are
-stored, their narrative embedded in batches (all of it with --embed-all, else a sample whose
-rate is reported). Figures depend on the machine and on what else runs on it.
+tests/data/multi/): each copy gets another unit, year and table figures, one report per unit and year
+(2,000 units for 10,000 reports, so a question naming a unit and year is answered, not asked back
+which of ten reports it means). Reports are ingested without
+vectors (answerable by keywords and indicator lookup at once), then their narrative is embedded: every
+report's with --embed-all, else a sample whose rate is reported.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python bench/scale_bench.py [--reports 1000] [--embed-all]
+Then a new process answers, as an app process would: the time from its start to its first answer, its
+resident memory after 100 warm answers (and its peak), and warm latency by kind of question. With
+--chroma-port and --database-url the index lives in a Chroma server and PostgreSQL (scripts/chroma_server.sh,
+scripts/postgres_server.sh; the database must be empty). --workdir keeps the index, so a second run over the
+same reports skips the ingest. Figures depend on the machine and on what else runs on it.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/scale_bench.py [--reports 1000] [--embed-all] [--workdir DIR]
+        [--chroma-port PORT --database-url postgresql://...]
 """
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import random
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,13 +32,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-from assistant.service import AssistantService  # noqa: E402
-from index.batch_ingest import BatchIngestor, embedded  # noqa: E402
-from index.chunking import chunk_report  # noqa: E402
-from index.components import Components  # noqa: E402
-from index.ingest import parse_file  # noqa: E402
-from settings import Settings  # noqa: E402
 
 LEGACY = (ROOT / "data" / "reports" / "xizhu-2018.txt", "西翥街道办事处", 2018)
 MODERN = [(ROOT / "tests" / "data" / "multi" / name, unit, year) for name, unit, year in (
@@ -39,6 +43,8 @@ KINDS = ("区人民政府", "区教育局", "区卫生健康局", "区民政局"
          "区市场监督管理局", "街道办事处", "镇人民政府", "区自然资源局")
 YEARS = range(2018, 2023)
 BATCH = 50
+GENERIC = frozenset(("街道", "办事处", "街道办", "人民政府", "人民", "政府", "办公室", "委员会"))  # as assistant.corpus
+WARM_ANSWERS = 100
 _CELL = re.compile(r"(?<=\| )(\d+)(?= \|)")
 
 
@@ -52,20 +58,49 @@ def variant(base: tuple[Path, str, int], unit: str, year: int, rng: random.Rando
     return _CELL.sub(lambda m: str(max(0, int(int(m.group(1)) * rng.uniform(0.3, 2.5)))), text)
 
 
-def generate(folder: Path, count: int, seed: int = 7) -> list[tuple[Path, str, int]]:
+def regions(count: int) -> list[str]:
+    """REGIONS, then two-character place names of jieba's dictionary that no base report mentions and that
+    jieba keeps whole in every unit's name, so a question naming a unit names it (and its 区/镇 twin) only."""
+    import jieba
+
+    from index.tokens import tokenize
+
+    chosen = list(REGIONS)
+    said = "".join(path.read_text(encoding="utf-8") for path, _, _ in (LEGACY, *MODERN))
+    own = {kind: {t for t in tokenize(kind) if len(t) >= 2 and t not in GENERIC} for kind in KINDS}
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as dictionary:
+        places = [line.split()[0] for line in dictionary if line.split()[2:] == ["ns"]]
+    for place in places:
+        if len(chosen) >= count:
+            break
+        names = [place + kind for kind in KINDS]
+        if (len(place) == 2 and place not in said and not any(place in kind for kind in KINDS)
+                and all({t for t in tokenize(name) if len(t) >= 2 and t not in GENERIC} == {place} | own[kind]
+                        for name, kind in zip(names, KINDS))
+                and not any(other in name[1:] or place in other for other in chosen for name in names)):
+            chosen.append(place)
+    return chosen
+
+
+def plan(count: int) -> list[tuple[str, str, int]]:
+    """(file name, unit, year) of each generated report."""
+    needed = max(len(REGIONS), math.ceil(count / len(YEARS) / len(KINDS)))
+    units = [f"{region}{kind}" for region in regions(needed) for kind in KINDS]
+    return [(f"r{n:05d}-{YEARS[n % len(YEARS)]}.txt", units[n // len(YEARS) % len(units)], YEARS[n % len(YEARS)])
+            for n in range(count)]
+
+
+def generate(folder: Path, count: int, seed: int = 7) -> list[Path]:
     rng = random.Random(seed)
-    units = [f"{region}{kind}" for region in REGIONS for kind in KINDS]
-    made = []
-    for n in range(count):
-        unit, year = units[n // len(YEARS) % len(units)], YEARS[n % len(YEARS)]
+    paths = []
+    for name, unit, year in plan(count):
         base = LEGACY if year == 2018 else rng.choice(MODERN)
-        path = folder / f"r{n:04d}-{year}.txt"
-        path.write_text(variant(base, unit, year, rng), encoding="utf-8")
-        made.append((path, unit, year))
-    return made
+        (folder / name).write_text(variant(base, unit, year, rng), encoding="utf-8")
+        paths.append(folder / name)
+    return paths
 
 
-def questions(made: list[tuple[Path, str, int]], rng: random.Random, count: int) -> list[tuple[str, str]]:
+def questions(made: list[tuple[str, str, int]], rng: random.Random, count: int) -> list[tuple[str, str]]:
     """(kind, question): scoped lookups and narrative questions, comparisons, rankings, unscoped."""
     out = []
     for _ in range(count):
@@ -88,78 +123,136 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[int(share * (len(ordered) - 1))]
 
 
+def _memory_mb(field: str) -> int:
+    """VmRSS (resident now) or VmHWM (resident at its peak) of this process, in MB."""
+    status = Path("/proc/self/status").read_text()
+    return int(status.split(f"{field}:")[1].split()[0]) // 1024
+
+
+def settings_for(args: argparse.Namespace, workdir: Path):
+    from settings import Settings
+
+    server = dict(chroma_host="127.0.0.1", chroma_port=args.chroma_port) if args.chroma_port else {}
+    return Settings(data_dir=workdir / "data", database_url=args.database_url, **server)
+
+
+def ingest(args: argparse.Namespace, workdir: Path) -> None:
+    """Generate and ingest the reports (unless the work folder's index holds them), then embed."""
+    from index.components import Components
+    from index.ingest import Ingestor, embedded
+    from index.report_file import parse_file
+
+    components = Components(settings_for(args, workdir))
+    ids = components.reports.ready_ids()
+    ingestor = Ingestor(components.reports, components.vectors)
+    if len(ids) >= args.reports:
+        print(f"index in {workdir} already holds {len(ids)} reports: ingest skipped")
+    else:
+        folder = workdir / "reports"
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = generate(folder, args.reports)
+        started = time.perf_counter()
+        ids, rows = [], 0
+        for start in range(0, len(paths), BATCH):
+            reports = [parse_file(path) for path in paths[start:start + BATCH]]
+            ingestor.add_reports(reports, vectors=False)
+            ids += [r.report_id for r in reports]
+            rows += sum(len(r.table_rows) for r in reports)
+        spent = time.perf_counter() - started
+        print(f"ingest (parse, chunk, tokens and counts stored; searchable by keywords and lookup): {len(ids)} "
+              f"reports, {rows} cells in {spent:.1f} s = {len(ids) / spent:.1f} reports/s")
+    present = components.vectors.count()
+    narrative = sum(1 for c in components.reports.chunks() if embedded(c))
+    if present >= narrative or (present and not args.embed_all):
+        print(f"narrative vectors: {present} of {narrative} already stored")
+        return
+    sample = ids if args.embed_all else random.Random(1).sample(ids, min(args.embed_sample, len(ids)))
+    started = time.perf_counter()
+    passages = ingestor.embed_missing(sample)
+    spent = time.perf_counter() - started
+    rate = passages / spent
+    print(f"narrative vectors: {passages} passages of {len(sample)} reports in {spent:.1f} s = {rate:.1f} passages/s "
+          f"({narrative / len(ids):.1f} narrative chunks per report"
+          + ("" if args.embed_all else f"; all {len(ids)} reports would take {narrative / rate / 60:.1f} min") + ")")
+
+
+def answer(args: argparse.Namespace, workdir: Path, spawned: float) -> None:
+    """In a new process, as an app process: start, answer once, then warm answers by kind."""
+    from assistant.build import build_service
+    from index.components import Components
+
+    components = Components(settings_for(args, workdir))
+    components.embeddings.embed_query("预热")
+    modelled, model_mb = time.time(), _memory_mb("VmRSS")
+    service = build_service(components)
+    built = time.time()
+    made = plan(args.reports)
+    rng = random.Random(3)
+    _, first = questions(made, rng, 1)[0]
+    service.ask(first)
+    answered = time.time()
+    print(f"answering process over {len(service.corpus.reports)} reports: first answer {answered - spawned:.1f} s "
+          f"after the process started (interpreter, imports and the embedding model {modelled - spawned:.1f} s, "
+          f"{model_mb} MB resident; the index {built - modelled:.1f} s; the first answer {answered - built:.1f} s)")
+    embed_query, spent_embedding = components.embeddings.embed_query, [0.0]
+
+    def timed_embed_query(text: str) -> list[float]:
+        started = time.perf_counter()
+        try:
+            return embed_query(text)
+        finally:
+            spent_embedding[0] += time.perf_counter() - started
+
+    components.embeddings.embed_query = timed_embed_query
+    by_kind: dict[str, list[float]] = {}
+    rest_by_kind: dict[str, list[float]] = {}
+    embedded_ms = []
+    asked = questions(made, rng, args.rounds)
+    for number, (kind, question) in enumerate(asked, 1):
+        spent_embedding[0] = 0.0
+        started = time.perf_counter()
+        service.ask(question)
+        total = (time.perf_counter() - started) * 1000
+        by_kind.setdefault(kind, []).append(total)
+        rest_by_kind.setdefault(kind, []).append(total - spent_embedding[0] * 1000)
+        embedded_ms.append(spent_embedding[0] * 1000)
+        if number == WARM_ANSWERS:
+            print(f"  resident memory after {WARM_ANSWERS} warm answers: {_memory_mb('VmRSS')} MB "
+                  f"(peak {_memory_mb('VmHWM')} MB)")
+    print("  warm latency by kind, and without embedding the question:")
+    for kind, times in by_kind.items():
+        rest = rest_by_kind[kind]
+        print(f"  {kind:9s} p50 {statistics.median(times):7.1f} ms  p95 {percentile(times, 0.95):7.1f} ms   "
+              f"without: p50 {statistics.median(rest):7.1f} ms  p95 {percentile(rest, 0.95):7.1f} ms")
+    every = [t for times in by_kind.values() for t in times]
+    print(f"warm answer latency: p50 {statistics.median(every):.1f} ms, p95 {percentile(every, 0.95):.1f} ms "
+          f"over {len(every)} answers; embedding the question: p50 {statistics.median(embedded_ms):.1f} ms, "
+          f"p95 {percentile(embedded_ms, 0.95):.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=1000)
     parser.add_argument("--embed-sample", type=int, default=20, help="reports whose narrative is embedded and timed")
     parser.add_argument("--embed-all", action="store_true", help="embed every report's narrative (slow)")
     parser.add_argument("--rounds", type=int, default=15, help="question sets asked (7 questions each)")
+    parser.add_argument("--workdir", type=Path, help="keep the index here (reused by the next run)")
+    parser.add_argument("--chroma-port", type=int, help="a Chroma server on 127.0.0.1")
+    parser.add_argument("--database-url", default="", help="an empty PostgreSQL database")
+    parser.add_argument("--answer", type=float, help=argparse.SUPPRESS)  # the answering process: when it was spawned
     args = parser.parse_args()
+    if args.answer is not None:
+        answer(args, args.workdir, args.answer)
+        return
+    args.rounds = max(args.rounds, -(-WARM_ANSWERS // 7))
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "reports"
-        folder.mkdir()
-        made = generate(folder, args.reports)
-        components = Components(Settings(data_dir=Path(tmp) / "data"))
-        components.embeddings.embed_query("预热")
-        batch = BatchIngestor(components.reports, components.vectors)
-
-        started = time.perf_counter()
-        ids, rows = [], 0
-        for start in range(0, len(made), BATCH):
-            reports = [parse_file(path) for path, _, _ in made[start:start + BATCH]]
-            batch.add_reports(reports, vectors=False)
-            ids += [r.report_id for r in reports]
-            rows += sum(len(r.table_rows) for r in reports)
-        ingest = time.perf_counter() - started
-        print(f"ingest (parse, chunk, store; searchable by keywords and lookup): {len(ids)} reports, {rows} cells "
-              f"in {ingest:.1f} s = {len(ids) / ingest:.1f} reports/s")
-
-        sample = ids if args.embed_all else random.Random(1).sample(ids, min(args.embed_sample, len(ids)))
-        started = time.perf_counter()
-        passages = batch.embed_missing(sample)
-        spent = time.perf_counter() - started
-        per_report = sum(1 for rid in ids for c in chunk_report(components.reports.report(rid)) if embedded(c)) / len(ids)
-        print(f"narrative vectors: {passages} passages of {len(sample)} reports in {spent:.1f} s = "
-              f"{passages / spent:.1f} passages/s, {len(sample) / spent:.2f} reports/s "
-              f"({per_report:.1f} narrative chunks per report; all {len(ids)} reports would take "
-              f"{len(ids) * per_report / (passages / spent) / 60:.1f} min in the background)")
-        print(f"full ingest with vectors: {1 / (1 / (len(ids) / ingest) + spent / len(sample)):.2f} reports/s")
-
-        started = time.perf_counter()
-        service = AssistantService(components)
-        print(f"index load (corpus, BM25, cells of {len(service.corpus.reports)} reports): "
-              f"{time.perf_counter() - started:.1f} s")
-        rng = random.Random(3)
-        for _, question in questions(made, rng, 2):
-            service.ask(question)  # warm-up
-        by_kind: dict[str, list[float]] = {}
-        embed_query, spent_embedding = components.embeddings.embed_query, [0.0]
-
-        def timed_embed_query(text: str) -> list[float]:
-            started = time.perf_counter()
-            try:
-                return embed_query(text)
-            finally:
-                spent_embedding[0] += time.perf_counter() - started
-
-        components.embeddings.embed_query = timed_embed_query
-        embedded_ms, rest = [], []
-        for kind, question in questions(made, rng, args.rounds):
-            spent_embedding[0] = 0.0
-            started = time.perf_counter()
-            service.ask(question)
-            total = (time.perf_counter() - started) * 1000
-            by_kind.setdefault(kind, []).append(total)
-            embedded_ms.append(spent_embedding[0] * 1000)
-            rest.append(total - spent_embedding[0] * 1000)
-        every = [t for times in by_kind.values() for t in times]
-        for kind, times in by_kind.items():
-            print(f"  {kind:9s} p50 {statistics.median(times):6.1f} ms  p95 {percentile(times, 0.95):6.1f} ms")
-        print(f"warm answer latency over {len(ids)} reports: p50 {statistics.median(every):.1f} ms, "
-              f"p95 {percentile(every, 0.95):.1f} ms over {len(every)} answers")
-        print(f"  of which embedding the question (dense half of retrieval): p50 {statistics.median(embedded_ms):.1f} ms, "
-              f"p95 {percentile(embedded_ms, 0.95):.1f} ms; the rest: p50 {statistics.median(rest):.1f} ms, "
-              f"p95 {percentile(rest, 0.95):.1f} ms")
+        workdir = args.workdir or Path(tmp)
+        ingest(args, workdir)
+        command = [sys.executable, __file__, "--reports", str(args.reports), "--rounds", str(args.rounds),
+                   "--workdir", str(workdir), "--database-url", args.database_url, "--answer", str(time.time())]
+        if args.chroma_port:
+            command += ["--chroma-port", str(args.chroma_port)]
+        subprocess.run(command, check=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
 
 
 if __name__ == "__main__":

@@ -7,20 +7,17 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from index.batch_ingest import ingest_files
 from index.components import Components
-from index.ingest import ADDED, REPLACED, UNCHANGED, ReadOptions, parse_file
+from index.ingest import ADDED, REPLACED, UNCHANGED
 from index.readers import SUPPORTED
 from index.report import ReportError
+from index.report_file import ReadOptions, ocr_progress_on_stderr
 from index.report_store import StoreError
 from index.show import render_report
 from index.vector_store import VectorStoreUnavailable
 
 _OUTCOMES = {ADDED: "", REPLACED: "(替换了旧版本)", UNCHANGED: "(内容与已导入的版本相同)"}
-
-
-def _ocr_progress(done: int, total: int) -> None:
-    """OCR takes seconds a page: a scanned report shows how far it has got."""
-    print(f"\r文字识别: 第 {done}/{total} 页", end="\n" if done == total else "", file=sys.stderr, flush=True)
 
 
 def report_files(paths: list[str]) -> tuple[list[str], list[str]]:
@@ -40,19 +37,18 @@ def report_files(paths: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _add(components: Components, paths: list[str], report_id: str | None) -> int:
-    """Each file parsed and imported in turn (a folder of thousands is never held in memory at once), with a
-    progress bar on stderr when there are several; messages are written above the bar."""
+    """Files parsed and imported in batches (index.batch_ingest), with a progress bar on stderr when there
+    are several; each file's outcome is written above the bar as its batch is stored."""
     files, empty = report_files(paths)
     for folder in empty:
         print(f"错误: {folder}: 文件夹中没有可导入的报告({SUPPORTED})", file=sys.stderr)
     failed = len(empty)
-    options = ReadOptions.from_settings(components.settings, progress=_ocr_progress)
-    progress = tqdm(files, desc="导入报告", unit="份", file=sys.stderr, disable=len(files) < 2, leave=False)
-    for path in progress:
-        try:
-            result = components.ingestor.add_report(parse_file(path, report_id if len(files) == 1 else None, options))
-        except ReportError as exc:  # a file that cannot be read, or a report already imported by another name
-            progress.write(f"错误: {exc}", file=sys.stderr)
+    options = ReadOptions.from_settings(components.settings, progress=ocr_progress_on_stderr)
+    progress = tqdm(total=len(files), desc="导入报告", unit="份", file=sys.stderr, disable=len(files) < 2, leave=False)
+    for _, result in ingest_files(components, files, options, report_id if len(files) == 1 else None):
+        progress.update()
+        if isinstance(result, ReportError):  # a file that cannot be read, or a report already imported by another name
+            progress.write(f"错误: {result}", file=sys.stderr)
             failed += 1
             continue
         for warning in result.warnings:

@@ -4,8 +4,9 @@ from __future__ import annotations
 import logging
 from functools import cached_property
 
-from index.ingest import Ingestor, ReadOptions
+from index.ingest import IngestResult, Ingestor
 from index.readers import SUPPORTED
+from index.report_file import ReadOptions, parse_file
 from index.report_store import ReportStore, database_path
 from index.vector_store import ChunkVectorStore, VectorStoreUnavailable
 from settings import Settings, get_settings
@@ -43,10 +44,10 @@ class Components:
         store that is down is logged, not raised: the app starts and apologises until it is back."""
         if self.reports.ready_ids():
             return []
-        added = []
+        paths = sorted(p for p in self.settings.example_reports.iterdir() if p.suffix in SUPPORTED.split())
         try:
-            for path in sorted(p for p in self.settings.example_reports.iterdir() if p.suffix in SUPPORTED.split()):
-                added.append(self.ingestor.add_file(path).report_id)
+            outcomes = self.ingestor.add_reports([parse_file(path, options=self.ingestor.options) for path in paths])
         except VectorStoreUnavailable as exc:
             log.warning("示例报告未能导入: %s", exc)
-        return added
+            return []
+        return [outcome.report_id for outcome in outcomes if isinstance(outcome, IngestResult)]

@@ -29,6 +29,7 @@ from typing import Callable
 
 import numpy as np
 
+from index.file_limits import pdfium_lock
 from index.ocr_layout import Box, Cell, PageLayout, Table, TextBox, concat, group_lines, layout_lines
 from index.readers import tidy
 from index.report import ReportError
@@ -456,7 +457,7 @@ def read_page(image: np.ndarray, number: int = 1) -> PageLayout:
     grey = _clean(_grey(image))
     grey, angle = _straighten(grey)
     height, width = grey.shape
-    page = PageLayout(number=number, width=width, height=height)
+    page = PageLayout(number=number, width=width, height=height, angle=angle)
     ink = _ink(grey)
     if np.count_nonzero(ink) < 0.0005 * ink.size:
         return page  # a blank page
@@ -538,13 +539,15 @@ def ocr_pdf_page(pdf, index: int, dpi: int = DPI) -> PageLayout:
     """OCR page `index` (0-based) of a pypdfium2 PdfDocument (or PDF bytes)."""
     import pypdfium2 as pdfium
 
-    if isinstance(pdf, (bytes, bytearray)):
-        pdf = pdfium.PdfDocument(bytes(pdf))
-    page = pdf[index]
-    try:
-        return read_page(_render(page, dpi), number=index + 1)
-    finally:
-        page.close()
+    with pdfium_lock:
+        if isinstance(pdf, (bytes, bytearray)):
+            pdf = pdfium.PdfDocument(bytes(pdf))
+        page = pdf[index]
+        try:
+            image = _render(page, dpi)
+        finally:
+            page.close()
+    return read_page(image, number=index + 1)
 
 
 def ocr_pdf(data: bytes, progress: Progress | None = None, warnings: list[str] | None = None,
@@ -555,18 +558,21 @@ def ocr_pdf(data: bytes, progress: Progress | None = None, warnings: list[str] |
     import pypdfium2 as pdfium
 
     try:
-        pdf = pdfium.PdfDocument(data)
+        with pdfium_lock:  # PDFium is not thread-safe: the web app may render a page image meanwhile
+            pdf = pdfium.PdfDocument(data)
+            count = len(pdf)
     except Exception as exc:  # pdfium raises its own error type on damaged files
         raise ReportError(f"PDF 文件损坏或无法解析({exc})") from exc
     try:
-        indices = list(range(len(pdf))) if pages is None else pages
+        indices = list(range(count)) if pages is None else pages
         layouts = []
         for done, index in enumerate(indices, start=1):
             layouts.append(ocr_pdf_page(pdf, index, dpi))
             if progress:
                 progress(done, len(indices))
     finally:
-        pdf.close()
+        with pdfium_lock:
+            pdf.close()
     return layout_lines(layouts, warnings)
 
 

@@ -17,11 +17,13 @@ scan as it reads the same report published as text:
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import statistics
 from dataclasses import dataclass, field
 
 from index.readers import narrative_line, table_lines, tidy
+from index.scan_places import Piece, ScanLine
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in page pixels
 
@@ -112,7 +114,8 @@ class Table:
 
 @dataclass
 class PageLayout:
-    """One page as OCR read it; `number` is 1-based."""
+    """One page as OCR read it; `number` is 1-based. Positions are on the page image as straightened:
+    turned by `angle` degrees (counter-clockwise) about its centre."""
 
     number: int
     width: int
@@ -120,6 +123,19 @@ class PageLayout:
     lines: list[TextBox] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    angle: float = 0.0
+
+    def share(self, box: Box) -> tuple[float, ...]:
+        """A box on the straightened image as it lies on the page as printed (the file's own image): its
+        corners turned back, from the top left clockwise, x and y as shares of the page's width and height."""
+        cx, cy = self.width / 2, self.height / 2
+        cos, sin = math.cos(math.radians(self.angle)), math.sin(math.radians(self.angle))
+        x0, y0, x1, y1 = box
+        out: list[float] = []
+        for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1)):
+            out += [round(float(cx + cos * (x - cx) - sin * (y - cy)) / self.width, 4),
+                    round(float(cy + sin * (x - cx) + cos * (y - cy)) / self.height, 4)]
+        return tuple(out)
 
 
 # --- text lines ----------------------------------------------------------------------
@@ -413,6 +429,7 @@ class _Line:
     size: float
     left: float  # the page's text edges
     right: float
+    piece: Piece
 
 
 def _page_edges(lines: list[TextBox]) -> tuple[float, float, float]:
@@ -430,10 +447,11 @@ def _page_edges(lines: list[TextBox]) -> tuple[float, float, float]:
 
 
 def layout_lines(pages: list[PageLayout], warnings: list[str] | None = None) -> list[str]:
-    """Canonical lines of OCR'd pages, in reading order."""
+    """Canonical lines of OCR'd pages, in reading order; each a ScanLine that knows where it was printed."""
     warnings = warnings if warnings is not None else []
     items: list[tuple[int, object]] = []  # (page index, _Line | list of tables chain)
     chains: list[list[Table]] = []
+    printed_on: dict[int, PageLayout] = {}  # id of a table part → its page
     previous_table: tuple[Table, int] | None = None
     for index, page in enumerate(pages):
         warnings += page.warnings
@@ -441,8 +459,10 @@ def layout_lines(pages: list[PageLayout], warnings: list[str] | None = None) -> 
         page_items: list[tuple[float, object]] = []
         for box in page.lines:
             if box.text and not is_page_number(box.text, box, page):
-                page_items.append((box.y0, _Line(box.text, box.x0, box.x1, box.height or size, left, right)))
+                piece = Piece(page.number, page.share((box.x0, box.y0, box.x1, box.y1)), narrative_line(box.text))
+                page_items.append((box.y0, _Line(box.text, box.x0, box.x1, box.height or size, left, right, piece)))
         page_items += [(table.bbox[1], table) for table in page.tables]
+        printed_on.update((id(table), page) for table in page.tables)
         page_items.sort(key=lambda pair: pair[0])
         for position, (_, item) in enumerate(page_items):
             if isinstance(item, Table):
@@ -461,15 +481,37 @@ def layout_lines(pages: list[PageLayout], warnings: list[str] | None = None) -> 
     for index, item in items:
         if isinstance(item, list):
             rows = table_rows(item)
-            check_cells(rows, f"第 {index + 1} 页表格", warnings)
-            lines += table_lines([_texts(row) for row in rows])
+            check_cells(rows, f"第 {pages[index].number} 页表格", warnings)
+            lines += _table_scan_lines(rows, item, printed_on)
             previous = None
             continue
         wrapped = (previous is not None and previous.x1 >= previous.right - _WRAP_ROOM * previous.size
                    and item.x0 <= item.left + 0.6 * item.size)
         if wrapped:
-            lines[-1] = concat(lines[-1], narrative_line(item.text))
+            lines[-1] = ScanLine(concat(lines[-1], narrative_line(item.text)), (*lines[-1].pieces, item.piece))
         else:
-            lines.append(narrative_line(item.text))
+            lines.append(ScanLine(narrative_line(item.text), (item.piece,)))
         previous = item
     return lines
+
+
+def _table_scan_lines(rows: list[list[Cell | None]], chain: list[Table],
+                      printed_on: dict[int, PageLayout]) -> list[ScanLine]:
+    """The table's canonical lines, each row placed as the band across its part of the table at the height
+    of its smallest cell (a label merged over many rows is no measure of one row)."""
+    parts = {id(cell): part for part in chain for cell in part.cells}
+
+    def piece(cells: list[Cell], text: str) -> Piece:
+        cell = min(cells, key=lambda c: (c.r1 - c.r0, -c.c1))
+        part = parts[id(cell)]
+        page = printed_on[id(part)]
+        return Piece(page.number, page.share((part.bbox[0], cell.box[1], part.bbox[2], cell.box[3])), text)
+
+    texts = [_texts(row) for row in rows]
+    canonical = table_lines(texts)
+    filled = [[cell for cell in row if cell is not None] for row, text in zip(rows, texts) if any(text)]
+    if len(canonical) == len(filled):
+        return [ScanLine(line, (piece(cells, line),)) for line, cells in zip(canonical, filled)]
+    # One column: the table is text, a line per cell.
+    cells = [cell for cells in filled for cell in cells if cell.text]
+    return [ScanLine(line, (piece([cell], line),)) for line, cell in zip(canonical, cells, strict=True)]

@@ -10,6 +10,7 @@ from index.parse_legacy_table import is_legacy_header, parse_legacy_table
 from index.parse_narrative import parse_narrative
 from index.parse_template2019 import is_template2019_table, parse_template2019_tables
 from index.report import Report, ReportError
+from index.scan_places import place_report
 
 _CAPTION = re.compile(r"^(\(?\d{4}\s*年度?\)?|.*统计表.*|单位[::].*|填报单位.*)$")
 _ID_UNSAFE = re.compile(r"[^\w\-]+")
@@ -29,9 +30,12 @@ def _legacy_tables(tables: list[TableBlock]) -> list[TableBlock]:
 
 
 def parse_report(lines: list[str], source: str, report_id: str, warnings: list[str] | None = None) -> Report:
-    """`warnings` may already hold what reading the file found (cells OCR could not read)."""
+    """`warnings` may already hold what reading the file found (cells OCR could not read). Lines OCR read
+    from a scanned page (index.scan_places.ScanLine) leave the page and place they were printed at on the
+    report: restoring flat tables keeps every line it does not rewrite as it was."""
     warnings = list(warnings or [])
-    layout = split_layout(restore_flat_tables(lines, warnings, source))
+    lines = restore_flat_tables(lines, warnings, source)
+    layout = split_layout(lines)
     if not layout.narrative and not layout.tables:
         raise ReportError(f"{source}: 文件为空或没有可读的文字")
     legacy = _legacy_tables(layout.tables)
@@ -51,7 +55,7 @@ def parse_report(lines: list[str], source: str, report_id: str, warnings: list[s
             warnings.append(f"{source}:{number}: 未能归入任何章节的文字: {line[:40]}")
     if not rows:
         warnings.append(f"{source}: 未找到统计表,只导入了正文")
-    return Report(
+    report = Report(
         report_id=report_id,
         title=narrative.title,
         unit=narrative.unit or narrative.signoff.get("填报单位", ""),
@@ -66,3 +70,5 @@ def parse_report(lines: list[str], source: str, report_id: str, warnings: list[s
         source=source,
         warnings=warnings,
     )
+    place_report(report, lines, {number for number, _ in layout.narrative})
+    return report

@@ -39,6 +39,8 @@ class TableRow:
     columns: list[str] = field(default_factory=list)  # outermost first
     table: str = STATS_TABLE
     line: int = 0
+    page: int | None = None  # the scanned page OCR read the row from; None on a page with a text layer
+    box: list[float] | None = None  # the row on that page: its corners, as ScanPlace.box
 
     @property
     def is_blank(self) -> bool:
@@ -73,6 +75,18 @@ class TableRow:
 
 
 @dataclass
+class ScanPlace:
+    """Where OCR read one printed line of the narrative on a scanned page: `line` is the report's line it
+    is part of (numbered as Section.line); `box` is its four corners (x, y) from the top left clockwise, as
+    shares of the page's width and height, so a line scanned askew is outlined askew."""
+
+    line: int
+    page: int
+    box: list[float]
+    text: str
+
+
+@dataclass
 class Report:
     report_id: str
     title: str
@@ -87,6 +101,7 @@ class Report:
     signoff: dict[str, str] = field(default_factory=dict)  # 单位负责人, 审核人, 填报人, 联系电话, 填报日期
     source: str = ""
     warnings: list[str] = field(default_factory=list)
+    scan_places: list[ScanPlace] = field(default_factory=list)  # empty unless pages were read by OCR
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -95,6 +110,12 @@ class Report:
         """What the report says, whatever its file was called: the same content under another name
         is recognised, and a changed file gets a new version that is written beside the old one."""
         content = {k: v for k, v in self.to_dict().items() if k not in ("report_id", "source", "warnings")}
+        # Where a scan's text was printed is part of its version; a report read without OCR keeps the
+        # version it was stored under before pages were tracked.
+        if not self.scan_places:
+            del content["scan_places"]
+        content["table_rows"] = [{k: v for k, v in row.items() if k not in ("page", "box") or row["page"] is not None}
+                                 for row in content["table_rows"]]
         return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
 
     @classmethod
@@ -102,6 +123,7 @@ class Report:
         data = dict(data)
         data["sections"] = [Section(**s) for s in data.get("sections", [])]
         data["table_rows"] = [TableRow(**r) for r in data.get("table_rows", [])]
+        data["scan_places"] = [ScanPlace(**p) for p in data.get("scan_places", [])]
         return cls(**data)
 
 

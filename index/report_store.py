@@ -5,9 +5,13 @@ old one as 'pending', its vectors are stored, and one transaction makes it 'read
 'retired'; only then are the old rows and vectors removed. A re-import killed at any point leaves
 the previous version searchable, and the next ingest removes whatever the killed one left.
 
-One code path (SQLAlchemy Core) serves both databases; only the ingest lock and the migration of an
-old SQLite index differ. Every switch and delete bumps a change counter in the same transaction and
+One code path (SQLAlchemy Core) serves both databases; only the ingest lock, the dialect's upsert and the
+migration of an old SQLite index differ. Every switch and delete bumps a change counter in the same transaction and
 logs which report changed, so app processes sharing the database follow each other's ingests.
+
+Processes answer from the database, not from a copy of every report: a light catalogue of the ready
+reports, each chunk's stored tokens and the counts beside them for keyword search (index.store_counts),
+indicator cells by signature, and a report's full text when an answer needs it.
 """
 from __future__ import annotations
 
@@ -17,62 +21,25 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import (Column, Float, Index, Integer, MetaData, PrimaryKeyConstraint, Table, Text, and_, create_engine,
-                        delete, except_, func, insert, inspect, select, union, update)
+from sqlalchemy import and_, case, create_engine, delete, func, insert, not_, or_, select, update
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from index.cells import Cell, Signature
 from index.chunking import Chunk
 from index.report import Report, TableRow
+from index.store_counts import (PENDING, READY, RETIRED, chunk_values, count_version, drop_unused_texts, restamp,
+                                signature_ids)
 from index.store_lock import LockError, ingest_lock, lock_schema, one_line
+from index.store_schema import (changes_table, chunks_table, create_schema, indicators_table, reports_table,
+                                signatures_table, state_table, terms_table, texts_table)
+from index.tokens import TOKENIZER
 from settings import Settings
 
 _SQLITE_URL = "sqlite:///"
 _POSTGRES_SCHEMES = ("postgresql://", "postgresql+psycopg://")
-READY, PENDING, RETIRED = "ready", "pending", "retired"
 KEPT_CHANGES = 10_000  # a process further behind than this many changes reloads every report
-
-metadata = MetaData()
-reports_table = Table(
-    "reports", metadata,
-    Column("report_id", Text, nullable=False), Column("version", Text, nullable=False),
-    Column("status", Text, nullable=False), Column("data", Text, nullable=False),
-    Column("unit", Text), Column("year", Integer), Column("level", Text), Column("region", Text),
-    Column("title", Text), Column("ingested_at", Float),
-    PrimaryKeyConstraint("report_id", "version"))
-indicators_table = Table(
-    "indicators", metadata,
-    Column("report_id", Text, nullable=False), Column("version", Text, nullable=False),
-    Column("position", Integer, nullable=False), Column("table_name", Text), Column("label", Text, nullable=False),
-    Column("parents", Text, nullable=False), Column("columns", Text, nullable=False), Column("unit", Text),
-    Column("value", Float), Column("raw", Text), Column("line", Integer),
-    PrimaryKeyConstraint("report_id", "version", "position"))
-chunks_table = Table(
-    "chunks", metadata,
-    Column("chunk_id", Text, primary_key=True), Column("report_id", Text, nullable=False),
-    Column("version", Text, nullable=False), Column("kind", Text, nullable=False),
-    Column("heading", Text, nullable=False), Column("body", Text, nullable=False),
-    Column("position", Integer, nullable=False), Column("ordinal", Integer),
-    Index("chunks_by_report", "report_id", "version"))
-# One row: how many switches and deletes the index has seen. Readers poll it; `changes` says which reports.
-state_table = Table("index_state", metadata, Column("id", Integer, primary_key=True),
-                    Column("changes", Integer, nullable=False))
-changes_table = Table("changes", metadata, Column("seq", Integer, primary_key=True, autoincrement=False),
-                      Column("report_id", Text, nullable=False), Column("changed_at", Float, nullable=False))
-
-# An SQLite index written before reports had versions: its rows become version '' (their vectors keep their ids).
-_UNVERSIONED_RENAME = ("ALTER TABLE reports RENAME TO reports_v1", "ALTER TABLE indicators RENAME TO indicators_v1",
-                       "ALTER TABLE chunks RENAME TO chunks_v1", "DROP INDEX IF EXISTS chunks_by_report")
-_UNVERSIONED_COPY = (
-    "INSERT INTO reports SELECT report_id, '', status, data, unit, year, level, region, title, ingested_at "
-    "FROM reports_v1",
-    "INSERT INTO indicators SELECT report_id, '', position, table_name, label, parents, columns, unit, value, raw, "
-    "line FROM indicators_v1",
-    "INSERT INTO chunks SELECT chunk_id, report_id, '', kind, heading, body, position, rowid FROM chunks_v1",
-    "DROP TABLE reports_v1", "DROP TABLE indicators_v1", "DROP TABLE chunks_v1")
-# An SQLite index written before chunks kept their order in a column: their row ids held it.
-_UNORDERED = ("ALTER TABLE chunks ADD COLUMN ordinal INTEGER", "UPDATE chunks SET ordinal = rowid")
 
 
 @dataclass
@@ -86,6 +53,20 @@ class ReportSummary:
     status: str
     sections: int
     rows: int
+    chunks: int
+
+
+@dataclass(frozen=True)
+class ReportEntry:
+    """What scoping and naming need of a ready report, read without its text."""
+
+    report_id: str
+    version: str
+    title: str
+    unit: str
+    year: int | None
+    level: str
+    region: str
     chunks: int
 
 
@@ -130,7 +111,16 @@ class ReportStore:
         self._where = str(location) if self._path else make_url(location).render_as_string(hide_password=True)
         with self._connect() as db:
             lock_schema(db)
-            self._create_schema(db)
+            create_schema(db)
+            stamped = self._tokenizer(db) == TOKENIZER
+        if not stamped:
+            with self.writing(), self._connect() as db:
+                if self._tokenizer(db) != TOKENIZER:
+                    restamp(db)
+
+    @staticmethod
+    def _tokenizer(db: Connection) -> str | None:
+        return db.execute(select(state_table.c.tokenizer).where(state_table.c.id == 1)).scalar()
 
     @property
     def dialect(self) -> str:
@@ -139,23 +129,6 @@ class ReportStore:
     def close(self) -> None:
         """Return the pooled connections: a PostgreSQL server counts them."""
         self._engine.dispose()
-
-    def _create_schema(self, db: Connection) -> None:
-        tables = inspect(db).get_table_names()
-        if "reports" in tables:
-            columns = {c["name"] for c in inspect(db).get_columns("reports")}
-            if "version" not in columns:
-                for statement in _UNVERSIONED_RENAME:
-                    db.exec_driver_sql(statement)
-                metadata.create_all(db)
-                for statement in _UNVERSIONED_COPY:
-                    db.exec_driver_sql(statement)
-            elif "ordinal" not in {c["name"] for c in inspect(db).get_columns("chunks")}:
-                for statement in _UNORDERED:
-                    db.exec_driver_sql(statement)
-        metadata.create_all(db)
-        if db.execute(select(state_table.c.id)).first() is None:
-            db.execute(insert(state_table).values(id=1, changes=0))
 
     @contextmanager
     def _connect(self):
@@ -177,52 +150,65 @@ class ReportStore:
             raise StoreError(str(exc)) from exc
 
     def write_pending(self, report: Report, version: str, chunks: list[Chunk]) -> None:
-        """The new version beside the current one; not searchable until `switch`."""
+        """The new version beside the current one, its chunks with their tokens; not searchable until `switch`."""
         with self._connect() as db:
             self._drop(db, report.report_id, version)
+            values = chunk_values(db, version, chunks)
             db.execute(insert(reports_table).values(
                 report_id=report.report_id, version=version, status=PENDING,
                 data=json.dumps(report.to_dict(), ensure_ascii=False), unit=report.unit, year=report.year,
-                level=report.level, region=report.region, title=report.title, ingested_at=time.time()))
+                level=report.level, region=report.region, title=report.title, ingested_at=time.time(),
+                chunk_count=len(values), token_count=sum(v["length"] for v in values)))
             if report.table_rows:
                 db.execute(insert(indicators_table), [
                     dict(report_id=report.report_id, version=version, position=n, table_name=r.table, label=r.label,
                          parents=json.dumps(r.parents, ensure_ascii=False),
                          columns=json.dumps(r.columns, ensure_ascii=False), unit=r.unit, value=r.value, raw=r.raw,
-                         line=r.line)
-                    for n, r in enumerate(report.table_rows)])
-            if chunks:
-                db.execute(insert(chunks_table), [
-                    dict(chunk_id=c.chunk_id, report_id=c.report_id, version=version, kind=c.kind, heading=c.heading,
-                         body=c.body, position=c.position, ordinal=n) for n, c in enumerate(chunks)])
+                         line=r.line, signature=signature, page=r.page,
+                         box=json.dumps(r.box) if r.box is not None else None)
+                    for n, (r, signature) in enumerate(zip(report.table_rows, signature_ids(db, report.table_rows)))])
+            if values:
+                db.execute(insert(chunks_table), values)
 
     def switch(self, report_id: str, version: str) -> None:
-        """One transaction: the new version becomes the searchable one, the old one is retired."""
+        """One transaction: the new version becomes the searchable one, the old one is retired, and the
+        counts beside the chunks follow."""
         r = reports_table.c
         with self._connect() as db:
+            seq = self._changed(db, report_id)
+            old = db.execute(select(r.version).where(r.report_id == report_id, r.status == READY)).scalar()
             db.execute(update(reports_table).where(r.report_id == report_id, r.version != version, r.status == READY)
                        .values(status=RETIRED))
             db.execute(update(reports_table).where(r.report_id == report_id, r.version == version)
                        .values(status=READY))
-            self._changed(db, report_id)
+            if old != version:
+                if old is not None:
+                    count_version(db, report_id, old, -1, seq)
+                count_version(db, report_id, version, 1, seq)
 
     def retire(self, report_id: str) -> bool:
         """Unsearchable at once; the rows and vectors go with the next `Ingestor.discard_stale`."""
         r = reports_table.c
         with self._connect() as db:
-            gone = db.execute(update(reports_table).where(r.report_id == report_id, r.status != RETIRED)
-                              .values(status=RETIRED)).rowcount > 0
-            if gone:
-                self._changed(db, report_id)
-            return gone
+            live = select(func.count()).where(r.report_id == report_id, r.status != RETIRED)
+            if not db.execute(live).scalar_one():
+                return False
+            seq = self._changed(db, report_id)
+            old = db.execute(select(r.version).where(r.report_id == report_id, r.status == READY)).scalar()
+            db.execute(update(reports_table).where(r.report_id == report_id, r.status != RETIRED)
+                       .values(status=RETIRED))
+            if old is not None:
+                count_version(db, report_id, old, -1, seq)
+            return True
 
     @staticmethod
-    def _changed(db: Connection, report_id: str) -> None:
+    def _changed(db: Connection, report_id: str) -> int:
         """Bump the counter (its row lock orders concurrent writers) and log the report under the new count."""
         db.execute(update(state_table).where(state_table.c.id == 1).values(changes=state_table.c.changes + 1))
         seq = db.execute(select(state_table.c.changes).where(state_table.c.id == 1)).scalar_one()
         db.execute(insert(changes_table).values(seq=seq, report_id=report_id, changed_at=time.time()))
         db.execute(delete(changes_table).where(changes_table.c.seq <= seq - KEPT_CHANGES))
+        return seq
 
     def change_count(self) -> int:
         """Switches and deletes so far: one row read, cheap enough to ask before every question."""
@@ -231,7 +217,7 @@ class ReportStore:
 
     def changes_since(self, seen: int) -> tuple[int, set[str] | None]:
         """(the count now, the reports switched or deleted after `seen`); None when the log no longer
-        reaches back that far and everything must be reloaded."""
+        reaches back that far (or the index was restamped) and everything must be reloaded."""
         c = changes_table.c
         with self._connect() as db:
             now = db.execute(select(state_table.c.changes).where(state_table.c.id == 1)).scalar_one()
@@ -246,18 +232,20 @@ class ReportStore:
 
     @staticmethod
     def _drop(db: Connection, report_id: str, version: str) -> None:
+        c = chunks_table.c
+        text_ids = list(db.execute(select(c.text_id).where(c.report_id == report_id, c.version == version)
+                                   .distinct()).scalars())
         for table in (reports_table, indicators_table, chunks_table):
             db.execute(delete(table).where(table.c.report_id == report_id, table.c.version == version))
+        if text_ids:
+            drop_unused_texts(db, text_ids)
 
     def stale_versions(self) -> list[tuple[str, str, list[str]]]:
-        """(report, version, chunk ids) of versions a killed ingest left pending and of retired ones."""
+        """(report, version, chunk ids) of versions a killed ingest left pending and of retired ones. A version's
+        report row and chunks are written in one transaction, so its report row finds it: no look at every chunk."""
         r, c = reports_table.c, chunks_table.c
-        written = union(select(r.report_id, r.version).where(r.status != READY),
-                        select(c.report_id, c.version)).subquery()
-        candidates = except_(select(written.c.report_id, written.c.version),
-                             select(r.report_id, r.version).where(r.status == READY))
         with self._connect() as db:
-            versions = db.execute(candidates).all()
+            versions = db.execute(select(r.report_id, r.version).where(r.status != READY)).all()
             return [(rid, version, list(db.execute(select(c.chunk_id).where(c.report_id == rid, c.version == version))
                                         .scalars()))
                     for rid, version in versions]
@@ -284,6 +272,17 @@ class ReportStore:
             return list(db.execute(select(r.report_id).where(r.status == READY)
                                    .order_by(r.year.asc().nulls_first(), r.report_id)).scalars())
 
+    def catalogue(self, report_ids: list[str] | None = None) -> list[ReportEntry]:
+        """The ready reports (the named ones when given) in year order, without their text."""
+        r = reports_table.c
+        query = (select(r.report_id, r.version, r.title, r.unit, r.year, r.level, r.region, r.chunk_count)
+                 .where(r.status == READY).order_by(r.year.asc().nulls_first(), r.report_id))
+        if report_ids is not None:
+            query = query.where(r.report_id.in_(report_ids))
+        with self._connect() as db:
+            return [ReportEntry(rid, version, title or "", unit or "", year, level or "", region or "", chunks or 0)
+                    for rid, version, title, unit, year, level, region, chunks in db.execute(query)]
+
     def report(self, report_id: str) -> Report | None:
         r = reports_table.c
         with self._connect() as db:
@@ -291,28 +290,103 @@ class ReportStore:
         return Report.from_dict(json.loads(data)) if data is not None else None
 
     def indicators(self, report_id: str) -> list[TableRow]:
+        i = indicators_table.c
+        with self._connect() as db:
+            return [cell.row for cell in self._cells(db, i.report_id == report_id)]
+
+    def cells(self, signatures: list[int], report_ids: list[str] | None = None) -> list[Cell]:
+        """The ready reports' cells of these signatures (of the named reports only, when given)."""
+        i = indicators_table.c
+        where = [i.signature.in_(signatures)] + ([i.report_id.in_(report_ids)] if report_ids is not None else [])
+        with self._connect() as db:
+            return self._cells(db, *where)
+
+    def best_cells(self, scores: dict[int, float], unit_fit: dict[str, float], other_unit: float,
+                   report_ids: list[str] | None = None) -> list[tuple[Cell, float]]:
+        """Each ready report's best cell among these signatures with its score, ranked in the database: the
+        signature's score plus its unit's fit (`unit_fit` by unit, `other_unit` for any other unit, 0 without
+        a unit), then by position. A group heading (no unit, no value) is no indicator and never chosen."""
         i, r = indicators_table.c, reports_table.c
-        query = (select(i.table_name, i.label, i.parents, i.columns, i.unit, i.value, i.raw, i.line)
+        no_unit = or_(i.unit.is_(None), i.unit == "")
+        fit = case((no_unit, 0.0), *((i.unit == unit, bonus) for unit, bonus in unit_fit.items()), else_=other_unit)
+        score = case(scores, value=i.signature) + fit
+        ranked = (select(*_CELL_COLUMNS, score.label("score"),
+                         func.row_number().over(partition_by=i.report_id,
+                                                order_by=(score.desc(), i.position)).label("rank"))
+                  .join_from(indicators_table, reports_table,
+                             and_(r.report_id == i.report_id, r.version == i.version, r.status == READY))
+                  .where(i.signature.in_(list(scores)), not_(and_(no_unit, i.value.is_(None)))))
+        if report_ids is not None:
+            ranked = ranked.where(i.report_id.in_(report_ids))
+        ranked = ranked.subquery()
+        query = select(*(ranked.c[c.name] for c in _CELL_COLUMNS), ranked.c.score).where(ranked.c.rank == 1)
+        with self._connect() as db:
+            return [(_cell(row[:-1]), row[-1]) for row in db.execute(query)]
+
+    @staticmethod
+    def _cells(db: Connection, *where) -> list[Cell]:
+        i, r = indicators_table.c, reports_table.c
+        query = (select(*_CELL_COLUMNS)
                  .join_from(indicators_table, reports_table,
                             and_(r.report_id == i.report_id, r.version == i.version, r.status == READY))
-                 .where(i.report_id == report_id).order_by(i.position))
+                 .where(*where).order_by(i.report_id, i.position))
+        return [_cell(row) for row in db.execute(query)]
+
+    def signatures_of(self, report_ids: list[str]) -> set[int]:
+        """The signatures of these ready reports' cells."""
+        i, r = indicators_table.c, reports_table.c
+        query = (select(i.signature).distinct()
+                 .join_from(indicators_table, reports_table,
+                            and_(r.report_id == i.report_id, r.version == i.version, r.status == READY))
+                 .where(i.report_id.in_(report_ids)))
         with self._connect() as db:
-            rows = db.execute(query).all()
-        return [TableRow(label=label, unit=unit or "", value=value, raw=raw or "", parents=json.loads(parents),
-                         columns=json.loads(columns), table=table, line=line or 0)
-                for table, label, parents, columns, unit, value, raw, line in rows]
+            return set(db.execute(query).scalars())
+
+    def signatures_since(self, last_id: int) -> list[tuple[int, Signature]]:
+        """Distinct cells first stored after `last_id` (signatures are only ever added)."""
+        s = signatures_table.c
+        with self._connect() as db:
+            rows = db.execute(select(s.id, s.key).where(s.id > last_id).order_by(s.id)).all()
+        return [(sid, _signature(key)) for sid, key in rows]
 
     def chunks(self, report_ids: list[str] | None = None) -> list[Chunk]:
         """Ready chunks in report order and, within a report, in the order they were written; only
         the named reports' when given (read from the database, not filtered afterwards)."""
+        return [chunk for chunk, _ in self.tokenized_chunks(report_ids)]
+
+    def tokenized_chunks(self, report_ids: list[str] | None = None) -> list[tuple[Chunk, list[str]]]:
+        """Ready chunks as `chunks` gives them, each with its stored jieba tokens."""
         c, r = chunks_table.c, reports_table.c
-        query = (select(c.chunk_id, c.report_id, c.kind, c.heading, c.body, c.position)
+        query = (select(c.chunk_id, c.report_id, c.kind, c.heading, c.body, c.position, c.tokens)
                  .join_from(chunks_table, reports_table, and_(r.report_id == c.report_id, r.version == c.version))
                  .where(r.status == READY).order_by(c.report_id, c.ordinal))
         if report_ids is not None:
             query = query.where(c.report_id.in_(report_ids))
         with self._connect() as db:
-            return [Chunk(*row) for row in db.execute(query)]
+            return [(Chunk(*row[:6]), row[6].split() if row[6] else []) for row in db.execute(query)]
+
+    def totals(self) -> tuple[int, int]:
+        """(ready chunks, their tokens): BM25's corpus size and average length."""
+        r = reports_table.c
+        with self._connect() as db:
+            chunks, tokens = db.execute(select(func.coalesce(func.sum(r.chunk_count), 0),
+                                               func.coalesce(func.sum(r.token_count), 0))
+                                        .where(r.status == READY)).one()
+        return int(chunks), int(tokens)
+
+    def term_docs(self, terms: list[str]) -> dict[str, int]:
+        """Ready chunks holding each token (absent: none)."""
+        t = terms_table.c
+        with self._connect() as db:
+            return dict(db.execute(select(t.term, t.docs).where(t.term.in_(list(set(terms))))).all())
+
+    def texts_since(self, seen: int) -> list[tuple[int, str, int]]:
+        """(id, text, ready chunks with it) of the distinct texts whose count changed after change `seen`;
+        with a negative `seen`, every distinct text that some ready chunk has."""
+        x = texts_table.c
+        query = select(x.id, x.body, x.docs).where(x.docs > 0 if seen < 0 else x.seq > seen)
+        with self._connect() as db:
+            return [tuple(row) for row in db.execute(query)]
 
     def summaries(self) -> list[ReportSummary]:
         r, i, c = reports_table.c, indicators_table.c, chunks_table.c
@@ -330,3 +404,20 @@ class ReportStore:
         return [ReportSummary(rid, title or "", unit or "", year, level or "", region or "", status,
                               len(json.loads(data)["sections"]), rows_, chunks_)
                 for rid, title, unit, year, level, region, status, data, rows_, chunks_ in rows]
+
+
+_CELL_COLUMNS = tuple(indicators_table.c[name] for name in (
+    "report_id", "position", "signature", "table_name", "label", "parents", "columns", "unit", "value", "raw", "line",
+    "page", "box"))
+
+
+def _cell(row) -> Cell:
+    rid, position, sig, table, label, parents, columns, unit, value, raw, line, page, box = row
+    return Cell(rid, position, sig, TableRow(label=label, unit=unit or "", value=value, raw=raw or "",
+                                             parents=json.loads(parents), columns=json.loads(columns), table=table,
+                                             line=line or 0, page=page, box=json.loads(box) if box else None))
+
+
+def _signature(key: str) -> Signature:
+    table, parents, label, columns = json.loads(key)
+    return table, tuple(parents), label, tuple(columns)

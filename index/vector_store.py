@@ -108,12 +108,27 @@ class ChunkVectorStore:
         """Raises VectorStoreUnavailable now, before a caller changes anything else."""
         self.count()
 
-    def add_chunks(self, chunks: list[Chunk]) -> None:
-        """Upsert by chunk id (ids carry the report's version): running it again after a crash adds nothing twice."""
-        for start in range(0, len(chunks), BATCH):
-            part = chunks[start:start + BATCH]
-            self._call(lambda s: s.add_texts([c.text for c in part], [chunk_metadata(c) for c in part],
-                                             ids=[c.chunk_id for c in part]))
+    def add_chunks(self, chunks: list[Chunk]) -> int:
+        """Upsert by chunk id, so running it again after a crash adds nothing twice. Ids carry the report's
+        version and never name two texts, so a chunk the store holds is not embedded again, and a text
+        several chunks share (the same sentence in many reports) is embedded once. Returns the chunks embedded."""
+        held = self._held([c.chunk_id for c in chunks])
+        missing = [c for c in chunks if c.chunk_id not in held]
+        texts = list(dict.fromkeys(c.text for c in missing))
+        vectors = dict(zip(texts, self._embeddings.embed_documents(texts))) if texts else {}
+        for start in range(0, len(missing), BATCH):
+            part = missing[start:start + BATCH]
+            self._call(lambda s: s._collection.upsert(
+                ids=[c.chunk_id for c in part], embeddings=[vectors[c.text] for c in part],
+                metadatas=[chunk_metadata(c) for c in part], documents=[c.text for c in part]))
+        return len(missing)
+
+    def _held(self, chunk_ids: list[str]) -> set[str]:
+        held: set[str] = set()
+        for start in range(0, len(chunk_ids), BATCH):
+            part = chunk_ids[start:start + BATCH]
+            held.update(self._call(lambda s: s._collection.get(ids=part, include=[]))["ids"])
+        return held
 
     def delete_chunks(self, chunk_ids: list[str]) -> None:
         for start in range(0, len(chunk_ids), BATCH):

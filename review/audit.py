@@ -49,7 +49,7 @@ def narrative_vs_table(report: Report, placed: list[Placed]) -> list[Finding]:
                               f"{said},统计表“{row.citation_label()}”却为 {row.value_text()}。", [])
         else:
             continue
-        finding.citations = [section_citation(report.report_id, item.heading, item.sentence),
+        finding.citations = [section_citation(report.report_id, item.heading, item.sentence, report),
                              row_citation(report.report_id, row)]
         findings.append(finding)
     return findings
@@ -90,7 +90,7 @@ def narrative_sums(report: Report, placed: list[Placed]) -> list[Finding]:
             "narrative_sum", MISMATCH,
             f"正文“{first.heading}”列出的 {len(sentence)} 项({stated})合计至少 {number_text(least)} {row.unit},"
             f"超过统计表“{row.citation_label()}”的 {row.value_text()}。",
-            [section_citation(report.report_id, first.heading, first.sentence), row_citation(report.report_id, row)]))
+            [section_citation(report.report_id, first.heading, first.sentence, report), row_citation(report.report_id, row)]))
     return findings
 
 

@@ -54,19 +54,19 @@ def intro_findings(report: Report) -> list[Finding]:
         if item[0] not in pairs:
             findings.append(Finding("intro_sections", MISMATCH,
                                     f"导语列出第{item[0]}项“{item[1]}”,正文却没有这一节。",
-                                    [section_citation(rid, INTRO_HEADING, item[2])]))
+                                    [section_citation(rid, INTRO_HEADING, item[2], report)]))
     paired = {id(s) for s in pairs.values()}
     for section in sections:
         if id(section) not in paired:
             findings.append(Finding("intro_sections", MISMATCH,
                                     f"正文“{section.heading}”未列入导语的内容清单。",
-                                    [section_citation(rid, section.heading, section.heading)]))
+                                    [section_citation(rid, section.heading, section.heading, report)]))
     reworded = [(item, pairs[item[0]]) for item in items
                 if item[0] in pairs and _normal(item[1]) != _normal(pairs[item[0]].title)]
     if reworded:
         listed = ";".join(f"第{item[0]}项“{item[1]}”/“{s.heading}”" for item, s in reworded)
-        citations = [section_citation(rid, INTRO_HEADING, item[2]) for item, _ in reworded]
-        citations += [section_citation(rid, s.heading, s.heading) for _, s in reworded]
+        citations = [section_citation(rid, INTRO_HEADING, item[2], report) for item, _ in reworded]
+        citations += [section_citation(rid, s.heading, s.heading, report) for _, s in reworded]
         findings.append(Finding("intro_sections", NEEDS_REVIEW, f"导语内容清单与正文标题措辞不同:{listed}。", citations))
     return findings
 

@@ -116,7 +116,7 @@ def _share(report: Report, placed: Placed) -> list[Finding]:
                     f"正文“{placed.heading}”写“{match.group()}”,而 {placed.figure.text}占答复总数 "
                     f"{number_text(base.value)} 件的 {share:.{max(len(printed.partition('.')[2]), 1)}f}%;"
                     f"{printed}% 约为 {implied} 件。",
-                    [section_citation(report.report_id, placed.heading, placed.sentence),
+                    [section_citation(report.report_id, placed.heading, placed.sentence, report),
                      *(row_citation(report.report_id, c) for c in base.cells)])]
 
 
@@ -160,7 +160,7 @@ def _case_of(placed: Placed) -> str | None:
 def _compare(report: Report, placed: Placed, name: str, amount: Amount) -> Finding | None:
     figure = placed.figure
     said = f"正文“{placed.heading}”写“{figure.clause}”"
-    quote = section_citation(report.report_id, placed.heading, placed.sentence)
+    quote = section_citation(report.report_id, placed.heading, placed.sentence, report)
     cited = [quote, *(row_citation(report.report_id, c) for c in amount.cells)]
     if amount.value is None:
         if not amount.cells:
@@ -209,6 +209,6 @@ def _all_upheld(report: Report) -> list[Finding]:
                     listed = "、".join(f"“{c.citation_label()}”{c.value_text()}" for c in other)
                     findings.append(Finding(
                         "narrative_vs_table", MISMATCH, f"正文“{heading}”称{case}“均获维持”,统计表却有{listed}。",
-                        [section_citation(report.report_id, heading, sentence.strip()),
+                        [section_citation(report.report_id, heading, sentence.strip(), report),
                          *(row_citation(report.report_id, c) for c in other)]))
     return findings

@@ -108,18 +108,18 @@ def _sections(report: Report) -> list[Finding]:
         place = next((n for n, s in enumerate(numbered) if all(w in s.title for w in words)), None)
         if place is None:
             findings.append(Finding("sections", MISMATCH, f"报告缺少模板规定的“{expected}”一节。",
-                                    [section_citation(report.report_id, INTRO_HEADING, report.title)]))
+                                    [section_citation(report.report_id, INTRO_HEADING, report.title, report)]))
         else:
             places.append((place, expected))
     out_of_order = [(p, e) for (p, e), (q, _) in zip(places[1:], places) if p < q]
     for place, expected in out_of_order:
         heading = numbered[place].heading
         findings.append(Finding("sections", NEEDS_REVIEW, f"“{heading}”的位置与模板顺序(“{expected}”)不一致。",
-                                [section_citation(report.report_id, heading, heading)]))
+                                [section_citation(report.report_id, heading, heading, report)]))
     other = next((numbered[p] for p, e in places if e.startswith("六")), None)
     if other is not None and report.year and report.year >= SECOND_VERSION_FROM and not _FEE.search(other.text):
         quote = other.text.strip() or other.heading
         findings.append(Finding("sections", NEEDS_REVIEW,
                                 f"“{other.heading}”没有说明本年度收取信息处理费的情况(2021年起的报告须写明)。",
-                                [section_citation(report.report_id, other.heading, quote)]))
+                                [section_citation(report.report_id, other.heading, quote, report)]))
     return findings

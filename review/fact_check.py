@@ -111,7 +111,7 @@ class FactChecker:
         stated = match_narrative(figure, self._placed(report), report.unit)
         citations = [row_citation(report.report_id, match.row)] if match else []
         if stated:
-            citations.append(section_citation(report.report_id, stated.heading, stated.sentence))
+            citations.append(section_citation(report.report_id, stated.heading, stated.sentence, report))
         narrative = _narrative_verdict(figure, stated)
         row = match.row if match else None
         if row is not None and row.value is not None:
@@ -145,7 +145,7 @@ class FactChecker:
         if best is None or corpus.coverage(groups, f"{best[0]}\n{best[1]}") < MIN_TEXT_COVERAGE:
             return ClaimCheck(claim, NOT_FOUND, "报告中没有找到这样的表述。")
         heading, sentence = best
-        citations = [section_citation(report.report_id, heading, sentence)]
+        citations = [section_citation(report.report_id, heading, sentence, report)]
         if bool(_NEGATION.search(claim)) != bool(_NEGATION.search(sentence)):
             return ClaimCheck(claim, CONTRADICTED, f"正文“{heading}”写的是“{sentence}”,与说法相反。", citations)
         return ClaimCheck(claim, SUPPORTED, f"正文“{heading}”写明:“{sentence}”", citations)
@@ -190,7 +190,7 @@ def _signoff_check(claim: str, report: Report) -> ClaimCheck | None:
     parts = []
     for role in named:
         value = report.signoff[role]
-        citation = section_citation(report.report_id, SIGNOFF_HEADING, f"{role}:{value}")
+        citation = section_citation(report.report_id, SIGNOFF_HEADING, f"{role}:{value}", report)
         if re.sub(r"\s+", "", value) in compact:
             parts.append(ClaimCheck(claim, SUPPORTED, f"统计表落款写明{role}:{value}。", [citation]))
         else:

@@ -3,14 +3,12 @@ questions about the report itself, follow-ups, answers that must not only look r
 and trends over one unit's years."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.service import AssistantService
 from tests.conftest import EXAMPLE, components_with, settings_for
+from tests.trend_reports import MULTI, xizhu_2020
 
-MULTI = Path(__file__).parent / "data" / "multi"
 REFUSED = "未提及"
 
 
@@ -130,25 +128,11 @@ def test_report_year_and_unit_come_from_the_title(service, question, expected):
 
 # --- items 5 and 7: several reports, trends -------------------------------------------------------------
 
-def _third_year(target: Path) -> Path:
-    """西翥 2020: the 2019 report with other figures, and its 行政复议 总计 left blank."""
-    text = (MULTI / "xizhu-2019.txt").read_text(encoding="utf-8").replace("2019", "2020")
-    lines = text.splitlines()
-    for n, line in enumerate(lines):
-        if line.startswith("一、本年新收政府信息公开申请数量"):
-            lines[n] = line.replace("| 3 | 1 | 0 | 0 | 0 | 0 | 4 |", "| 6 | 1 | 0 | 0 | 0 | 0 | 7 |")
-        if line.startswith("1 | 0 | 0 | 1 | 2 |"):
-            lines[n] = line.replace("1 | 0 | 0 | 1 | 2 |", "1 | 0 | 0 | 1 |  |", 1)
-    path = target / "xizhu-2020.txt"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
 @pytest.fixture(scope="module")
 def multi(tmp_path_factory, embeddings):
     folder = tmp_path_factory.mktemp("everyday")
     built = components_with(settings_for(folder / "data"), embeddings)
-    for path in (EXAMPLE, MULTI / "xizhu-2019.txt", MULTI / "qinglan-2021.txt", _third_year(folder)):
+    for path in (EXAMPLE, MULTI / "xizhu-2019.txt", MULTI / "qinglan-2021.txt", xizhu_2020(folder)):
         built.ingestor.add_file(path)
     return built
 
@@ -198,9 +182,16 @@ def test_trend_table_has_one_cited_row_per_year_and_blank_years_are_not_zero(sev
     assert "|2018年|1件|" in flat and "|2019年|2件|" in flat and "|2020年|未填报|" in flat
     assert "2020年该项未填报,不计为0" in flat and "增加了1件" in flat
     assert {"xizhu-2018", "xizhu-2019", "xizhu-2020"} <= {c.report for c in answer.citations}
+    assert (answer.series.label, answer.series.unit) == ("行政复议数量", "件")
+    assert answer.series.points == [(2018, 1.0, "1 件"), (2019, 2.0, "2 件"), (2020, None, "未填报")]
 
 
 def test_trend_over_template_change_reads_each_years_own_row(several):
     answer, flat = ask(several, "西翥街道历年收到的申请数")
     assert "|2018年|未填报|" in flat and "|2019年|4件|" in flat and "|2020年|7件|" in flat
     assert "从2019年的4件到2020年的7件,增加了3件" in flat
+    assert answer.series.points == [(2018, None, "未填报"), (2019, 4.0, "4 件"), (2020, 7.0, "7 件")]
+
+
+def test_a_single_report_answer_has_no_series(several):
+    assert several.ask("2019年西翥街道行政复议有几件?").series is None

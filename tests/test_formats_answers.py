@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from assistant.service import AssistantService
-from index.batch_ingest import BatchIngestor
 from index.components import Components
-from index.ingest import parse_file
+from index.ingest import DuplicateReport
+from index.report_file import parse_file
 from tests.conftest import settings_for
 
 FORMATS = Path(__file__).parent / "data" / "formats"
@@ -24,32 +24,35 @@ QUESTIONS = {
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory, embeddings) -> AssistantService:
-    built = Components(settings_for(tmp_path_factory.mktemp("formats")))
-    built.__dict__["embeddings"] = embeddings
-    BatchIngestor(built.reports, built.vectors).add_reports(
-        [parse_file(FORMATS / f"report2019.{suffix}", rid) for suffix, rid in IDS.items()])
-    return AssistantService(built)
+def services(tmp_path_factory, embeddings) -> dict[str, AssistantService]:
+    """One index per format: the three files hold the same report, which one index keeps only once."""
+    built = {}
+    for suffix, rid in IDS.items():
+        components = Components(settings_for(tmp_path_factory.mktemp(f"formats-{suffix}")))
+        components.__dict__["embeddings"] = embeddings
+        components.ingestor.add_reports([parse_file(FORMATS / f"report2019.{suffix}", rid)])
+        built[suffix] = AssistantService(components)
+    return built
 
 
 @pytest.mark.parametrize("question", list(QUESTIONS))
 @pytest.mark.parametrize("suffix", list(IDS))
-def test_each_format_answers_from_the_same_cell(service, question, suffix):
+def test_each_format_answers_from_the_same_cell(services, question, suffix):
     label, value = QUESTIONS[question]
-    answer = service.ask(question, report=IDS[suffix])
+    answer = services[suffix].ask(question, report=IDS[suffix])
     row = answer.citations[0]
     assert (row.kind, row.report, row.label) == ("table_row", IDS[suffix], label)
     assert f"“{label}”为 {value}" in answer.text
 
 
-def test_unscoped_question_over_three_copies_answers_each(service):
-    answer = service.ask("本年新收申请总数是多少?")
-    assert sorted(c.report for c in answer.citations) == sorted(IDS.values())
-    assert answer.text.count("为 67 件") == 3
+def test_the_same_report_in_another_format_is_refused_by_name(services):
+    ingestor = services["txt"].components.ingestor
+    outcome, = ingestor.add_reports([parse_file(FORMATS / "report2019.html", IDS["html"])])
+    assert isinstance(outcome, DuplicateReport) and IDS["txt"] in str(outcome)
 
 
-def test_introductions_list_of_contents_is_no_answer_beside_its_section(service):
+def test_introductions_list_of_contents_is_no_answer_beside_its_section(services):
     """The introduction names "存在的主要问题及改进情况" only as a section title; the section answers."""
-    answer = service.ask("存在什么问题?", report=IDS["txt"])
+    answer = services["txt"].ask("存在什么问题?", report=IDS["txt"])
     assert answer.found and [c.label for c in answer.citations] == ["五、存在的主要问题及改进情况"]
     assert "全文包括" not in answer.text

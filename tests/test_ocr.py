@@ -183,7 +183,8 @@ def _table(rows: list[list[tuple[str, int]]], top: float, bottom: float, score: 
         c = 0
         for text, span in row:
             cell = Cell(text, r, c, r + 1, c + span, score=(score or {}).get(text, 0.99),
-                        open_top=open_top and r == 0, open_bottom=open_bottom and r == len(rows) - 1)
+                        open_top=open_top and r == 0, open_bottom=open_bottom and r == len(rows) - 1,
+                        box=(xs[c], ys[r], xs[c + span], ys[r + 1]))
             cells.append(cell)
             c += span
     return Table((xs[0], ys[0], xs[-1], ys[-1]), xs, ys, cells)
@@ -210,6 +211,28 @@ def test_layout_joins_pages_tables_and_blanks_unsure_cells():
         "(五)不予处理 | 1.信访举报投诉类申请 |  |",
     ]
     assert len(warnings) == 1 and "1.信访举报投诉类申请" not in warnings[0] or "8S#" in warnings[0]
+    # Each line knows where it was printed: a paragraph by its printed lines, a row by its band on its page.
+    assert [p.text for p in lines[0].pieces] == ["(一)主动公开情况。本年度共公开信息", "100条,其中规章1件。"]
+    assert lines[0].pieces[1].box == pytest.approx((140 / 1240, 260 / 1754, 700 / 1240, 260 / 1754, 700 / 1240,
+                                                    300 / 1754, 140 / 1240, 300 / 1754), abs=1e-4)
+    assert [(line.pieces[0].page, line.pieces[0].text) for line in lines[2:]] == [(1, lines[2]), (2, lines[3]),
+                                                                                   (2, lines[4])]
+    assert lines[3].pieces[0].box[1::2] == pytest.approx((100 / 1754, 100 / 1754, 200 / 1754, 200 / 1754), abs=1e-4)
+
+
+def test_boxes_on_a_straightened_page_are_turned_back_onto_the_page_as_printed():
+    """OCR reads a page turned straight (cv2, as index.ocr does); a box it finds there outlines the same print on
+    the page as the file shows it."""
+    import cv2
+    import numpy as np
+
+    printed = np.full((400, 600), 255, np.uint8)
+    printed[60:70, 440:450] = 0  # a dot near the top right corner
+    straight = cv2.warpAffine(printed, cv2.getRotationMatrix2D((300, 200), 4.0, 1.0), (600, 400), borderValue=255)
+    ys, xs = np.nonzero(straight < 128)
+    box = PageLayout(1, 600, 400, angle=4.0).share((xs.min(), ys.min(), xs.max() + 1, ys.max() + 1))
+    corners = [(x * 600, y * 400) for x, y in zip(box[0::2], box[1::2])]
+    assert abs(sum(x for x, _ in corners) / 4 - 445) < 1 and abs(sum(y for _, y in corners) / 4 - 65) < 1
 
 
 # --- OCR in the import path ----------------------------------------------------------------

@@ -130,6 +130,12 @@ def test_bad_questions_never_break_the_chat(page: Page):
     expect(turn.user.locator("a", has_text="链接")).to_have_count(0)  # (a bare URL is still made a link)
     turn, _ = ask(page, "\x00\x07\x1b[31m微博发了多少条?\x7f")
     expect(turn.answer).to_contain_text("690")
+    turn, _ = ask(page, "\x01" * 50_000 + "微博发了多少条?")  # the limit is on what was sent
+    expect(turn.answer.locator(".badge-notice")).to_be_visible()
+    expect(turn.answer).to_contain_text("问题太长(50008 字)")
+    turn, _ = ask(page, "\u202e微博\u200b发了\u2066多少条?\u2069\ufeff")  # bidi overrides and zero-width marks
+    expect(turn.user).to_have_text("微博发了多少条?")
+    expect(turn.answer).to_contain_text("690")
     assert "Traceback" not in page.content()
 
 
@@ -293,7 +299,8 @@ def choose_file(staff: Page, path) -> None:
     staff.locator("#report-upload input[type=file]").set_input_files(str(path))
 
 
-def test_staff_uploads_the_example_again_and_a_bad_file_is_refused(staff: Page, tmp_path):
+def test_staff_uploads_the_example_again_and_a_bad_file_is_refused(staff: Page, app, tmp_path):
+    """A refused file is named in the status, the encoding of a Big5 file too, and is not kept in uploads/."""
     from tests.conftest import EXAMPLE
 
     staff.get_by_role("tab", name="报告管理").click()
@@ -310,6 +317,15 @@ def test_staff_uploads_the_example_again_and_a_bad_file_is_refused(staff: Page, 
     staff.locator("#report-add").click()
     expect(status).to_contain_text("无法导入", timeout=60_000)
     expect(status).to_contain_text("broken.pdf")
+
+    big5 = tmp_path / "taipei-2018.txt"
+    big5.write_bytes(EXAMPLE.read_text(encoding="utf-8").encode("big5", errors="replace"))
+    choose_file(staff, big5)
+    staff.locator("#report-add").click()
+    expect(status).to_contain_text("taipei-2018.txt", timeout=60_000)
+    expect(status).to_contain_text("文件编码似乎是 Big5")
+    kept = sorted(p.name for p in (app.data_dir / "uploads").rglob("*") if p.is_file())
+    assert kept == ["xizhu-2018.txt"], kept
 
 
 def test_staff_sees_and_downloads_feedback(staff: Page, app, page: Page):

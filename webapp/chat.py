@@ -163,7 +163,8 @@ def build_chat(loader: ServiceLoader, feedback: FeedbackStore, catalog: ReportCa
                 gr.Dropdown(choices=choices, visible=len(names) > 1), gr.Timer(active=state == "loading"))
 
     def ask(question: str, history: list[list[str]] | None = None, report: str = "") -> dict:
-        """Answers one question about the indexed reports: {answer, found, citations} or {error}."""
+        """Answers one question about the indexed reports: {answer, found, citations}, with a trend's `series`
+        (label, unit, points of year, value or null, text) for a chart; or {error}."""
         try:
             service = loader.get()
         except ServiceNotReady as error:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import asdict
 
 from assistant.answer import Answer, Citation
-from assistant.service import AssistantService, QuestionError
+from assistant.service import AssistantService, QuestionError, visible
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +32,18 @@ def history(turns: list[dict]) -> list[tuple[str, str]]:
 
 
 def new_turn(question: str, report: str) -> dict:
+    """The question is shown without control characters (a U+202E would turn the bubble's text around)."""
+    question = visible(question)
     return {"question": question, "asked": question, "text": "", "status": "pending", "citations": [],
-            "report": report, "feedback": None}
+            "report": report, "feedback": None, "series": None}
 
 
 def finish(turn: dict, answer: Answer) -> None:
+    """An apology for a store that was down is an error, not a refusal: nothing to rate, no follow-up to it."""
     turn.update(text=answer.text, asked=answer.question or turn["question"],
-                status="answer" if answer.found else "refusal",
-                citations=[citation_dict(c) for c in answer.citations])
+                status="error" if answer.failed else "answer" if answer.found else "refusal",
+                citations=[citation_dict(c) for c in answer.citations],
+                series=answer.series.to_json() if answer.series is not None else None)
 
 
 def stream_turn(service: AssistantService, question: str, turns: list[dict], report: str) -> Iterator[list[dict]]:

@@ -10,9 +10,12 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
+from assistant.claims import number_text
 from index.chunking import signoff_text
 from index.parse_narrative import INTRO_HEADING, SIGNOFF_HEADING
 from index.report import Report, TableRow
+from index.scan_places import scanned_page
+from webapp.page_images import cited_page, page_figure
 
 MAX_SHOWN_QUESTION = 400  # a pasted 10,000-character question is cut in the bubble, not in what is asked
 RATINGS = {"helpful": "有帮助", "wrong": "有错误"}
@@ -35,19 +38,22 @@ def row_from_dict(data: dict | None) -> TableRow | None:
 
 
 def source_summary(citation: dict, report_name: str = "") -> str:
-    """One line for a source: the row's label, unit, value and parents, or the section and its quote."""
+    """One line for a source: the row's label, unit, value and parents, or the section and its quote; and
+    the page, where a scanned report's page was read by OCR."""
     prefix = f'<span class="src-report">{escape(report_name)}</span>' if report_name else ""
     row = row_from_dict(citation.get("row"))
+    page = citation.get("page") or (row.page if row is not None else None)
+    where = f'<span class="src-page">({scanned_page(page)})</span>' if page else ""
     if citation["kind"] == "table_row" and row is not None:
         parents = " › ".join(row.parents)
         unit = f'<span class="src-unit">单位:{escape(row.unit)}</span>' if row.unit else ""
         value_class = "src-value blank" if row.is_blank else "src-value"
         return (f'{prefix}<span class="src-kind">统计表</span>'
                 f'<span class="src-label">{escape(row.citation_label())}</span>{unit}'
-                f'<span class="{value_class}">{escape(row.value_text())}</span>'
+                f'<span class="{value_class}">{escape(row.value_text())}</span>{where}'
                 + (f'<span class="src-parents">{escape(parents)}</span>' if parents else ""))
     return (f'{prefix}<span class="src-kind">正文</span><span class="src-label">{escape(citation["label"])}</span>'
-            f'<span class="src-quote">“{escape(citation["quote"])}”</span>')
+            f'{where}<span class="src-quote">“{escape(citation["quote"])}”</span>')
 
 
 def _sources(turn_index: int, turn: dict, report_names: dict[str, str]) -> str:
@@ -115,9 +121,61 @@ def shown_question(question: str) -> str:
     return question
 
 
+# A trend's chart: years across in percent of the bubble's width (the chat's sanitizer drops `viewBox`, so the
+# SVG cannot scale; this way it fits any width and its text keeps its size), values up in pixels.
+CHART_HEIGHT, CHART_TOP, CHART_BASE = 200, 34, 166
+CHART_LEFT, CHART_RIGHT = 8.0, 92.0
+
+
+def chart_name(series: dict) -> str:
+    years = [p["year"] for p in series["points"]]
+    return f"{series['label']} {min(years)}–{max(years)} 年折线图"
+
+
+def trend_chart(series: dict) -> str:
+    """A line over the years that have a number, each point labelled with it; a year without one (未填报,
+    无法识别, 无此项) is a gap in the line marked with the reason, never a point at 0."""
+    points = series["points"]
+    first, last = points[0]["year"], points[-1]["year"]
+    values = [p["value"] for p in points if p["value"] is not None]
+    low, high = min(0.0, *values), max(values)
+    high = high if high > low else low + 1
+
+    def x(year: int) -> str:
+        share = (year - first) / (last - first) if last > first else 0.5
+        return f"{CHART_LEFT + share * (CHART_RIGHT - CHART_LEFT):.2f}%"
+
+    def y(value: float) -> str:
+        return f"{CHART_BASE - (value - low) / (high - low) * (CHART_BASE - CHART_TOP):.1f}"
+
+    middle = (CHART_TOP + CHART_BASE) / 2
+    parts = [f'<line class="axis" x1="0" y1="{y(0)}" x2="100%" y2="{y(0)}"></line>']
+    for point, after in zip(points, points[1:]):
+        if point["value"] is not None and after["value"] is not None:
+            parts.append(f'<line class="line" x1="{x(point["year"])}" y1="{y(point["value"])}" '
+                         f'x2="{x(after["year"])}" y2="{y(after["value"])}"></line>')
+    for point in points:
+        at, said = x(point["year"]), escape(f'{point["year"]}年:{point["text"]}')
+        if point["value"] is None:
+            parts.append(f'<line class="gap" x1="{at}" y1="{CHART_TOP}" x2="{at}" y2="{CHART_BASE}"><title>{said}'
+                         f'</title></line><text class="gap-label" x="{at}" y="{middle}">{escape(point["text"])}</text>')
+        else:
+            top = y(point["value"])
+            parts.append(f'<circle class="point" cx="{at}" cy="{top}" r="4"><title>{said}</title></circle>'
+                         f'<text class="point-value" x="{at}" y="{float(top) - 10:.1f}">'
+                         f'{number_text(point["value"])}</text>')
+        parts.append(f'<text class="year" x="{at}" y="{CHART_HEIGHT - 10}">{point["year"]}</text>')
+    name = escape(chart_name(series))
+    described = escape("；".join(f'{p["year"]}年 {p["text"]}' for p in points) + "。")
+    unit = f"(单位:{escape(series['unit'])})" if series["unit"] else ""
+    return (f'<figure class="trend-chart"><svg class="chart" width="100%" height="{CHART_HEIGHT}">'
+            f'<title>{name}</title><desc>{described}</desc>{"".join(parts)}</svg>'
+            f"<figcaption>{name}{unit}</figcaption></figure>")
+
+
 def turn_messages(turn_index: int, turn: dict, report_names: dict[str, str]) -> list[dict]:
     """One turn as chat messages: the question; the answer (Markdown, so the copy button copies the
-    answer alone); its numbered sources and the feedback buttons, when it has any."""
+    answer alone); a trend's chart, its numbered sources and the feedback buttons, when it has any."""
     status = turn["status"]
     if status == "pending" and not turn["text"]:
         waiting = turn.get("waiting") or SEARCHING
@@ -128,7 +186,8 @@ def turn_messages(turn_index: int, turn: dict, report_names: dict[str, str]) -> 
         body = badge + answer_markdown(turn["text"])
     messages = [{"role": "user", "content": plain_markdown(shown_question(turn["question"]))},
                 {"role": "assistant", "content": body}]
-    extra = _sources(turn_index, turn, report_names) + _feedback(turn_index, turn)
+    chart = trend_chart(turn["series"]) if turn.get("series") else ""
+    extra = chart + _sources(turn_index, turn, report_names) + _feedback(turn_index, turn)
     if extra and status != "pending":
         messages.append({"role": "assistant", "content": f'<div class="turn-extra">{extra}</div>'})
     return messages
@@ -219,20 +278,23 @@ def _panel_links(report: Report, anchor: str, has_original: bool) -> str:
 
 
 def render_source(report: Report | None, citation: dict, has_original: bool = False) -> str:
-    """The side panel: the full section with the quoted span highlighted, or the table with the row highlighted."""
+    """The side panel: the full section with the quoted span highlighted, or the table with the row highlighted;
+    from a scanned report, first the page it was read from with the quote or row outlined."""
     if report is None:
         return '<div class="panel-hint">这份报告已不在索引中。</div>'
     title = f'<div class="panel-report">{escape(report.title or report.report_id)}</div>'
     row = row_from_dict(citation.get("row"))
+    page, boxes = cited_page(report, citation)
+    scan = page_figure(report.report_id, page, boxes, has_original) if page else ""
     if citation["kind"] == "table_row" and row is not None:
         names = table_names(report)
         anchor = f"table-{names.index(row.table)}" if row.table in names else ""
         return (title + f'<h3 class="panel-heading">统计表:{escape(row.citation_label())}'
-                f'<span class="panel-value">{escape(row.value_text())}</span></h3>'
+                f'<span class="panel-value">{escape(row.value_text())}</span></h3>' + scan
                 + stats_table([r for r in report.table_rows if r.table == row.table], row.table, row)
                 + _panel_links(report, anchor, has_original))
     text = _section_text(report, citation["label"])
-    heading = f'<h3 class="panel-heading">{escape(citation["label"])}</h3>'
+    heading = f'<h3 class="panel-heading">{escape(citation["label"])}</h3>' + scan
     links = _panel_links(report, _section_anchor(report, citation["label"]), has_original)
     if text is None:
         return (title + heading + f'<blockquote class="quote"><mark>{_text(citation["quote"])}</mark></blockquote>'

@@ -9,6 +9,7 @@ from pathlib import Path
 from index.report import Report
 from index.report_store import ReportStore, ReportSummary, StoreError, database_path
 from settings import Settings
+from webapp.page_images import page_png
 from webapp.render import original_href, report_href, report_name
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,12 @@ class ReportCatalog:
 
     def names(self) -> dict[str, str]:
         return {s.report_id: report_name(s.unit, s.year, s.title, s.report_id) for s in self.summaries()}
+
+    def page_image(self, report_id: str, number: int) -> bytes | None:
+        """Page `number` of an indexed report's original file as a PNG; None when there is no such report,
+        file or page."""
+        path = original_file(self.report(report_id))
+        return page_png(path, number, self.settings.page_image_dir) if path is not None else None
 
 
 def original_file(report: Report | None) -> Path | None:

@@ -2,6 +2,9 @@
 set, the staff app at `/staff/` behind Gradio's login; without one `/staff/` only says how to enable it."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 import logging
 import re
 from pathlib import Path
@@ -9,7 +12,7 @@ from pathlib import Path
 import gradio as gr
 import uvicorn
 from fastapi import FastAPI
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from settings import Settings
 from webapp.auth import DISABLED_MESSAGE, staff_credentials
@@ -19,7 +22,8 @@ from webapp.feedback import FeedbackStore
 from webapp.loader import ServiceLoader
 from webapp.render import SITE_TITLE, not_found_page, render_report
 from webapp.reports import ReportCatalog, original_file
-from webapp.staff import build_staff
+from webapp.sessions import forget_idle_sessions, limit_sessions
+from webapp.staff import build_staff, sweep_exports
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +36,10 @@ THEME = gr.themes.Default(
 # Routes through which Gradio takes files from a browser. The chat takes none, so on the citizens' app they
 # are refused before Gradio sees them; the staff app (/staff/gradio_api/upload, behind its login) keeps its own.
 UPLOAD_ROUTES = frozenset(("/gradio_api/upload", "/gradio_api/process_recording"))
+# Gradio's file routes serve whatever lies in its cache folder, which all mounted apps share: the staff app's
+# downloads (feedback with phone numbers) are copied there too. The chat serves no files, so on the citizens'
+# app they are refused; the staff app's own (/staff/gradio_api/file=) answer only a logged-in session.
+FILE_ROUTE = re.compile(r"/+(?:gradio_api/+)?file[=/]")
 QUEUE_SIZE = 200
 DESCRIPTION = "就政府信息公开工作年度报告提问,回答摘自报告原文与统计表,并注明出处。"
 
@@ -95,7 +103,8 @@ def citizen_page(html: str) -> str:
 
 
 class CitizenGuard:
-    """ASGI middleware: refuses uploads to the citizens' app and rewrites the head of its page."""
+    """ASGI middleware: refuses uploads to the citizens' app and its file routes, and rewrites the head of
+    its page."""
 
     def __init__(self, app):
         self.app = app
@@ -108,14 +117,16 @@ class CitizenGuard:
         if root and path.startswith(root):
             path = path[len(root):] or "/"
         if path.rstrip("/") in UPLOAD_ROUTES:
-            return await _refuse_upload(send)
+            return await _refuse(send, "本站问答页不接受上传文件。")
+        if FILE_ROUTE.match(path):
+            return await _refuse(send, "本站问答页不提供文件。")
         if path == "/" and scope["method"] == "GET":
             return await self.app(scope, receive, _rewriting_html(send))
         return await self.app(scope, receive, send)
 
 
-async def _refuse_upload(send) -> None:
-    body = '{"detail": "本站问答页不接受上传文件。"}'.encode()
+async def _refuse(send, detail: str) -> None:
+    body = json.dumps({"detail": detail}, ensure_ascii=False).encode()
     await send({"type": "http.response.start", "status": 403,
                 "headers": [(b"content-type", b"application/json; charset=utf-8"),
                             (b"content-length", str(len(body)).encode())]})
@@ -156,7 +167,8 @@ def _mount_options(max_file_size: str | None) -> dict:
 
 def add_report_routes(app: FastAPI, catalog: ReportCatalog) -> None:
     """`/reports/{id}`: the whole indexed report as a page; `/reports/{id}/original`: the file it was indexed
-    from. Only reports in the index are found, so no other file on the server can be reached this way."""
+    from; `/reports/{id}/page/{n}.png`: a page of that file as an image. Only reports in the index are found,
+    so no other file on the server can be reached this way."""
 
     @app.get("/reports/{report_id}", response_class=HTMLResponse)
     def read_report(report_id: str):
@@ -174,14 +186,58 @@ def add_report_routes(app: FastAPI, catalog: ReportCatalog) -> None:
             return HTMLResponse(not_found_page(message, "../../"), status_code=404)
         return FileResponse(path, filename=path.name, content_disposition_type="attachment")
 
+    @app.get("/reports/{report_id}/page/{number}.png")
+    def page_image(report_id: str, number: str):
+        """A page of the original file (a scanned report's cited page), rendered once and kept."""
+        image = catalog.page_image(report_id, int(number)) if number.isdigit() and len(number) <= 6 else None
+        if image is None:
+            message = "没有找到这份报告。" if catalog.report(report_id) is None else "这份报告的原文没有这一页。"
+            return HTMLResponse(not_found_page(message, "../../../"), status_code=404)
+        return Response(image, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+def housekeeping(mounted: list[gr.Blocks], settings: Settings):
+    """A lifespan that, while the server runs, forgets sessions unused for `session_ttl_s` and removes staff
+    downloads older than `export_keep_s`, looking every few seconds."""
+    period = max(1.0, min(60.0, min(settings.session_ttl_s, settings.export_keep_s) / 4))
+
+    def tidy() -> None:
+        try:
+            forgotten = sum(forget_idle_sessions(blocks, settings.session_ttl_s) for blocks in mounted)
+            if forgotten:
+                log.info("forgot %d sessions idle for %d s", forgotten, settings.session_ttl_s)
+            sweep_exports(settings.exports_dir, settings.export_keep_s)
+        except Exception:
+            log.exception("housekeeping failed")
+
+    async def every_period() -> None:
+        while True:
+            await asyncio.sleep(period)
+            await asyncio.to_thread(tidy)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        task = asyncio.create_task(every_period())
+        try:
+            yield
+        finally:
+            task.cancel()
+
+    return lifespan
+
 
 def create_app(loader: ServiceLoader, settings: Settings) -> FastAPI:
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     feedback = FeedbackStore(settings.feedback_path)
     catalog = ReportCatalog(settings)
     credentials = staff_credentials(settings)
+    staff = None if credentials is None else build_staff(loader, feedback, settings).queue(max_size=QUEUE_SIZE)
+    chat = build_chat(loader, feedback, catalog).queue(max_size=QUEUE_SIZE)
+    mounted = [blocks for blocks in (staff, chat) if blocks is not None]
+    for blocks in mounted:
+        limit_sessions(blocks, settings.max_sessions)
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=housekeeping(mounted, settings))
     add_report_routes(app, catalog)
-    if credentials is None:
+    if staff is None:
         page = (f'<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
                 f"<title>工作人员</title><p>{DISABLED_MESSAGE}</p>")
 
@@ -190,12 +246,10 @@ def create_app(loader: ServiceLoader, settings: Settings) -> FastAPI:
         def staff_disabled(rest: str = "") -> str:
             return page
     else:
-        staff = build_staff(loader, feedback, settings).queue(max_size=QUEUE_SIZE)
         gr.mount_gradio_app(app, staff, path="/staff", auth=credentials, auth_message="工作人员登录",
                             **_mount_options(f"{settings.max_upload_mb}mb"))
         app.add_middleware(StaffLoginGuard,
                            throttle=LoginThrottle(settings.login_max_failures, settings.login_window_s))
-    chat = build_chat(loader, feedback, catalog).queue(max_size=QUEUE_SIZE)
     gr.mount_gradio_app(app, chat, path="", **_mount_options("1kb"))
     app.add_middleware(CitizenGuard)
     return app

@@ -46,7 +46,6 @@ INDICATOR_HEADERS = ["指标", "上级", "栏目", "单位", "数值"]
 FEEDBACK_HEADERS = ["时间", "评价", "问题", "回答", "补充说明"]
 REPORT_HEADERS = ["编号", "标题", "年度", "章节", "统计行", "片段"]
 REVIEW_ALL, REVIEW_SELECTED = "全部报告", "所选报告"
-EXPORT_KEEP_S = 3600  # downloads (feedback may hold phone numbers) are kept this long under data_dir/exports
 APOLOGY = "抱歉,操作没有完成,错误已记录。请稍后再试。"
 
 
@@ -79,10 +78,20 @@ def render_findings(findings) -> str:
     return f'<ol class="checks findings">{"".join(items)}</ol>'
 
 
+def sweep_exports(folder: Path, keep_s: float) -> None:
+    """Removes download folders older than `keep_s`: the feedback in them may hold phone numbers."""
+    if not folder.is_dir():
+        return
+    for old in folder.iterdir():
+        if old.is_dir() and time.time() - old.stat().st_mtime > keep_s:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 def build_staff(loader: ServiceLoader, feedback: FeedbackStore, settings: Settings) -> gr.Blocks:
     uploads_dir = settings.data_dir / "uploads"
-    exports_dir = settings.data_dir / "exports"
+    exports_dir = settings.exports_dir
     exports_dir.mkdir(parents=True, exist_ok=True)
+    sweep_exports(exports_dir, settings.export_keep_s)
     marks = MarkStore(settings.data_dir)
 
     def report_choices() -> list[tuple[str, str]]:
@@ -158,10 +167,8 @@ def build_staff(loader: ServiceLoader, feedback: FeedbackStore, settings: Settin
         return f'<pre class="parsed-report">{escape(render_report(selected(report_id)))}</pre>'
 
     def export_folder() -> Path:
-        """A folder of its own for one download; folders of earlier downloads (an hour old) are removed."""
-        for old in exports_dir.iterdir():
-            if old.is_dir() and time.time() - old.stat().st_mtime > EXPORT_KEEP_S:
-                shutil.rmtree(old, ignore_errors=True)
+        """A folder of its own for one download; the server's housekeeping removes it after `export_keep_s`."""
+        sweep_exports(exports_dir, settings.export_keep_s)
         return Path(tempfile.mkdtemp(dir=exports_dir))
 
     def review_items(report_id: str, scope: str, progress: gr.Progress):
@@ -252,7 +259,10 @@ def build_staff(loader: ServiceLoader, feedback: FeedbackStore, settings: Settin
         ids = [rid for _, rid in report_choices()]
         return picker_update(), report_table(), gr.Dropdown(choices=ids, value=None)
 
-    with gr.Blocks(title="工作人员 · 政府信息公开年报", analytics_enabled=False) as demo:
+    # Gradio serves a download from its own copy in its cache folder: that copy is removed on the same schedule.
+    keep_s = max(1, settings.export_keep_s)
+    with gr.Blocks(title="工作人员 · 政府信息公开年报", analytics_enabled=False,
+                   delete_cache=(max(1, min(600, keep_s // 4)), keep_s)) as demo:
         gr.HTML('<header class="site-header"><h1>工作人员</h1><p>事实核查、指标、审核、报告管理和用户反馈。'
                 '<a href="logout">退出登录</a></p></header>')
         report = gr.Dropdown([], label="报告", elem_id="staff-report")
