@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from index.components import Components
-from index.ingest import IngestResult, Ingestor
+from index.ingest import IngestResult
 from index.parse_worker import Parsing
 from index.report import Report, ReportError
 from index.report_file import ReadOptions
@@ -31,6 +31,3 @@ def ingest_files(components: Components, files: list[str], options: ReadOptions,
             imported = iter(ingestor.add_reports([outcome for _, outcome in part if isinstance(outcome, Report)]))
             for path, outcome in part:
                 yield path, next(imported) if isinstance(outcome, Report) else outcome
-
-
-BatchIngestor = Ingestor  # the old name, until tests/test_answers_real.py and test_formats_answers.py import Ingestor

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from assistant.service import AssistantService
-from index.batch_ingest import BatchIngestor
 from index.components import Components
 from index.ingest import parse_file
 from review.fact_check import CONTRADICTED, SUPPORTED, FactChecker
@@ -23,7 +22,7 @@ HUAIAN, SHANGHAI = "huaian-2024", "shanghai-bgt-2019"
 def real(tmp_path_factory, embeddings) -> Components:
     built = Components(settings_for(tmp_path_factory.mktemp("real")))
     built.__dict__["embeddings"] = embeddings
-    BatchIngestor(built.reports, built.vectors).add_reports([parse_file(p) for p in sorted(REAL.iterdir())])
+    built.ingestor.add_reports([parse_file(p) for p in sorted(REAL.iterdir())])
     return built
 
 
