@@ -16,6 +16,7 @@ from assistant.lookup import lookup_rows
 from assistant.query import Query, prepare
 from assistant.retrieval import HybridRetriever
 from assistant.rwlock import ReadWriteLock
+from assistant.visible_text import visible
 from index.components import Components
 from index.vector_store import VectorStoreUnavailable
 
@@ -28,12 +29,6 @@ class QuestionError(ValueError):
 
 STREAM_PIECE_CHARS = 6
 UNAVAILABLE = "抱歉,检索服务暂时不可用,请稍后再试。"
-
-
-def visible(text: str) -> str:
-    """Without control and format characters (U+202E and the other bidi overrides, zero-width spaces): they
-    are no words of a question, and shown back they would turn or hide text."""
-    return "".join(ch for ch in text or "" if ch.isprintable() or ch in "\n\t")
 
 
 class AssistantService:

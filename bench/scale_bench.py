@@ -14,7 +14,7 @@ scripts/postgres_server.sh; the database must be empty). --workdir keeps the ind
 same reports skips the ingest. Figures depend on the machine and on what else runs on it.
 
     HF_HUB_OFFLINE=1 .venv/bin/python bench/scale_bench.py [--reports 1000] [--embed-all] [--workdir DIR]
-        [--chroma-port PORT --database-url postgresql://...]
+        [--embed-cache FILE] [--chroma-port PORT --database-url postgresql://...]
 """
 from __future__ import annotations
 
@@ -136,6 +136,36 @@ def settings_for(args: argparse.Namespace, workdir: Path):
     return Settings(data_dir=workdir / "data", database_url=args.database_url, **server)
 
 
+def cache_embeddings(embeddings, path: Path) -> None:
+    """Passage vectors kept in a file by text, so a run on the other stores over the same generated reports
+    stores the vectors an earlier run embedded instead of embedding them again (its passages/s then measures
+    the store, not the model: the embedding rate is the first run's)."""
+    import sqlite3
+
+    import numpy as np
+
+    cache = sqlite3.connect(path)
+    cache.execute("CREATE TABLE IF NOT EXISTS vectors (text TEXT PRIMARY KEY, vector BLOB)")
+    embed = embeddings.embed_documents
+
+    def embed_documents(texts: list[str]) -> list[list[float]]:
+        held = {}
+        for start in range(0, len(texts), 500):
+            part = texts[start:start + 500]
+            held.update(cache.execute(f"SELECT text, vector FROM vectors WHERE text IN ({','.join('?' * len(part))})",
+                                      part).fetchall())
+        missing = [t for t in texts if t not in held]
+        if missing:
+            fresh = embed(missing)
+            cache.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+                              [(t, np.asarray(v, dtype=np.float32).tobytes()) for t, v in zip(missing, fresh)])
+            cache.commit()
+            held.update({t: np.asarray(v, dtype=np.float32).tobytes() for t, v in zip(missing, fresh)})
+        return [np.frombuffer(held[t], dtype=np.float32).tolist() for t in texts]
+
+    embeddings.embed_documents = embed_documents
+
+
 def ingest(args: argparse.Namespace, workdir: Path) -> None:
     """Generate and ingest the reports (unless the work folder's index holds them), then embed."""
     from index.components import Components
@@ -143,6 +173,8 @@ def ingest(args: argparse.Namespace, workdir: Path) -> None:
     from index.report_file import parse_file
 
     components = Components(settings_for(args, workdir))
+    if args.embed_cache:
+        cache_embeddings(components.embeddings, args.embed_cache)
     ids = components.reports.ready_ids()
     ingestor = Ingestor(components.reports, components.vectors)
     if len(ids) >= args.reports:
@@ -237,6 +269,7 @@ def main() -> None:
     parser.add_argument("--embed-all", action="store_true", help="embed every report's narrative (slow)")
     parser.add_argument("--rounds", type=int, default=15, help="question sets asked (7 questions each)")
     parser.add_argument("--workdir", type=Path, help="keep the index here (reused by the next run)")
+    parser.add_argument("--embed-cache", type=Path, help="passage vectors by text, reused by the next run")
     parser.add_argument("--chroma-port", type=int, help="a Chroma server on 127.0.0.1")
     parser.add_argument("--database-url", default="", help="an empty PostgreSQL database")
     parser.add_argument("--answer", type=float, help=argparse.SUPPRESS)  # the answering process: when it was spawned

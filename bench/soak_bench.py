@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from load_chat import call_ask  # noqa: E402
 from settings import Settings  # noqa: E402
 
 TOPICS = ["微博发了多少条?", "行政诉讼有几起?", "行政复议有几起?", "政府网站公开了多少条信息?", "2019年有什么工作计划?",
@@ -74,21 +75,6 @@ def post(url: str, payload: dict, timeout: float) -> dict:
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read())
-
-
-def call_ask(base: str, text: str, history: list, timeout: float) -> dict:
-    event_id = post(f"{base}/gradio_api/call/ask", {"data": [text, history, ""]}, timeout)["event_id"]
-    with urllib.request.urlopen(f"{base}/gradio_api/call/ask/{event_id}", timeout=timeout) as response:
-        event = None
-        for raw in response:
-            line = raw.decode("utf-8").strip()
-            if line.startswith("event:"):
-                event = line.split(":", 1)[1].strip()
-            elif line.startswith("data:") and event in ("complete", "error"):
-                if event == "error":
-                    raise RuntimeError(line[:200])
-                return json.loads(line.split(":", 1)[1])[0]
-    raise RuntimeError("ask: no result")
 
 
 def run_event(base: str, session: str, fn_index: int, data: list, timeout: float) -> None:

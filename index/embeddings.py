@@ -15,7 +15,7 @@ from sentence_transformers import SentenceTransformer  # noqa: E402
 from index.e5_model import ensure_e5_model  # noqa: E402
 from settings import Settings  # noqa: E402
 
-BATCH_SIZE = 32
+BATCH_SIZE = 16  # narrative passages of real reports: 4.0 s at 32, 3.2 s at 16 (bench/ingest_bench.py)
 
 
 class SentenceTransformerEmbeddings(Embeddings):

@@ -169,6 +169,15 @@ def chroma_port(tmp_path_factory) -> Iterator[int]:
     server.stop()
 
 
+@pytest.fixture()
+def own_chroma(tmp_path) -> Iterator[ChromaServer]:
+    """A Chroma server of the test's own, for tests that stop or kill it."""
+    server = ChromaServer(tmp_path / "chroma-db")
+    server.start()
+    yield server
+    server.stop()
+
+
 def server_settings(data_dir: Path, port: int, **overrides) -> Settings:
     """A collection of its own per test, so tests sharing one server never see each other's chunks."""
     return settings_for(data_dir, chroma_host="127.0.0.1", chroma_port=port,

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import (EXAMPLE, EXAMPLE_ID, ROOT, ChromaServer, cli_env, components_with, copy_example, run_cli,
+from conftest import (EXAMPLE, EXAMPLE_ID, ROOT, cli_env, components_with, copy_example, run_cli,
                       server_settings, settings_for)
 from index.chunking import chunk_report
 from index.ingest import embedded, parse_file
@@ -22,21 +22,12 @@ from index.report_store import ReportStore, database_path
 QUESTION = "政务微博发了多少条?"
 
 
-@pytest.fixture()
-def own_server(tmp_path):
-    """A server of this test's own, since the test kills it."""
-    server = ChromaServer(tmp_path / "chroma-db")
-    server.start()
-    yield server
-    server.stop()
-
-
-def test_chroma_down_at_start_and_mid_question_apologises_then_recovers(own_server, tmp_path, memo_embeddings):
+def test_chroma_down_at_start_and_mid_question_apologises_then_recovers(own_chroma, tmp_path, memo_embeddings):
     from assistant.service import UNAVAILABLE, AssistantService
 
-    settings = server_settings(tmp_path / "data", own_server.port)
+    settings = server_settings(tmp_path / "data", own_chroma.port)
     components_with(settings, memo_embeddings).ingestor.add_file(EXAMPLE)
-    own_server.stop()
+    own_chroma.stop()
 
     service = AssistantService(components_with(settings, memo_embeddings))  # the app starting while Chroma is down
     down = service.ask(QUESTION)
@@ -46,35 +37,35 @@ def test_chroma_down_at_start_and_mid_question_apologises_then_recovers(own_serv
 
     added = run_cli(["-m", "index", "add", str(EXAMPLE)], settings.data_dir, env=cli_env(settings.data_dir, settings))
     assert added.returncode == 2 and "Traceback" not in added.stderr
-    assert added.stderr.strip().splitlines()[-1].startswith(f"错误: Chroma 服务器 127.0.0.1:{own_server.port}不可用")
+    assert added.stderr.strip().splitlines()[-1].startswith(f"错误: Chroma 服务器 127.0.0.1:{own_chroma.port}不可用")
     assert service.components.reports.ready_ids() == [EXAMPLE_ID]  # the indexed version is untouched
     assert len(service.components.reports.indicators(EXAMPLE_ID)) == 65
 
-    own_server.start()
+    own_chroma.start()
     back = service.ask(QUESTION)
     assert back.found and "690" in back.text
     assert any(hit.dense > 0 for hit in service.retriever.search(QUESTION, ["微博"], [EXAMPLE_ID]))
 
-    own_server.stop()  # between two questions of a running app
+    own_chroma.stop()  # between two questions of a running app
     assert service.ask(QUESTION).text == UNAVAILABLE
-    own_server.start()
+    own_chroma.start()
     assert "690" in service.ask(QUESTION).text
 
 
-def test_a_hung_chroma_server_costs_a_question_its_timeout_not_the_app(own_server, tmp_path, memo_embeddings):
+def test_a_hung_chroma_server_costs_a_question_its_timeout_not_the_app(own_chroma, tmp_path, memo_embeddings):
     from assistant.service import UNAVAILABLE, AssistantService
 
-    settings = server_settings(tmp_path / "data", own_server.port, chroma_timeout_s=2.0)
+    settings = server_settings(tmp_path / "data", own_chroma.port, chroma_timeout_s=2.0)
     components_with(settings, memo_embeddings).ingestor.add_file(EXAMPLE)
     service = AssistantService(components_with(settings, memo_embeddings))
     assert service.ask(QUESTION).found
     pool = ThreadPoolExecutor(1)  # not `with`: a hang must fail the test, not block it
-    os.kill(own_server.process.pid, signal.SIGSTOP)
+    os.kill(own_chroma.process.pid, signal.SIGSTOP)
     try:
         for _ in range(2):  # the open connection times out, then the reconnect's heartbeat does
             assert pool.submit(service.ask, QUESTION).result(timeout=30).text == UNAVAILABLE
     finally:
-        os.kill(own_server.process.pid, signal.SIGCONT)
+        os.kill(own_chroma.process.pid, signal.SIGCONT)
         pool.shutdown(wait=False)
     assert "690" in service.ask(QUESTION).text
 

@@ -21,7 +21,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from assistant.answer import row_citation, section_citation
 from conftest import components_with, settings_for
@@ -29,7 +29,7 @@ from index.parsing import parse_report
 from index.readers import OcrOptions, read_lines
 from index.report import Report
 from index.report_store import ReportStore, database_path
-from tests.web_helpers import OUTPUT, AppProcess, Turn, ask_in_page, launch_chromium, open_chat
+from tests.web_helpers import OUTPUT, Turn, ask_in_page, chromium, open_chat, serving
 from webapp.conversation import citation_dict
 from webapp.page_images import page_png
 from webapp.render import render_source, source_summary
@@ -253,53 +253,40 @@ def test_the_source_summary_and_panel_show_the_scanned_page(report):
 def app(tmp_path_factory, report, embeddings):
     data_dir = tmp_path_factory.mktemp("scan-web") / "data"
     components_with(settings_for(data_dir), embeddings).ingestor.add_report(report)
-    running = AppProcess(data_dir).start()
-    try:
-        running.wait_answering()
-        yield running
-    finally:
-        running.stop()
+    yield from serving(data_dir)
 
 
 def test_the_panel_shows_the_scanned_page_with_the_row_outlined(app):
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            open_chat(page, app.url)
-            ask_in_page(page, "行政复议结果维持的有几件?")
-            turn = Turn(page, 0).wait_done()
-            scanned = turn.sources.filter(has_text="扫描件第 3 页")
-            expect(scanned.first).to_be_visible()
-            scanned.first.click()
-            panel = page.locator("#source-panel")
-            image = panel.locator("figure.scan-page img")
-            expect(image).to_be_visible()
-            expect(image).to_have_attribute("src", f"reports/{REPORT_ID}/page/3.png")
-            page.wait_for_function("(img) => img.complete && img.naturalWidth > 800", arg=image.element_handle())
-            outline = panel.locator("figure.scan-page polygon")
-            expect(outline).to_have_count(1)
-            box, frame = outline.bounding_box(), image.bounding_box()
-            assert box["width"] > 0.6 * frame["width"] and 0 < box["height"] < 0.05 * frame["height"]
-            OUTPUT.mkdir(exist_ok=True)
-            page.screenshot(path=str(OUTPUT / "chat-scanned-source.png"))
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        open_chat(page, app.url)
+        ask_in_page(page, "行政复议结果维持的有几件?")
+        turn = Turn(page, 0).wait_done()
+        scanned = turn.sources.filter(has_text="扫描件第 3 页")
+        expect(scanned.first).to_be_visible()
+        scanned.first.click()
+        panel = page.locator("#source-panel")
+        image = panel.locator("figure.scan-page img")
+        expect(image).to_be_visible()
+        expect(image).to_have_attribute("src", f"reports/{REPORT_ID}/page/3.png")
+        page.wait_for_function("(img) => img.complete && img.naturalWidth > 800", arg=image.element_handle())
+        outline = panel.locator("figure.scan-page polygon")
+        expect(outline).to_have_count(1)
+        box, frame = outline.bounding_box(), image.bounding_box()
+        assert box["width"] > 0.6 * frame["width"] and 0 < box["height"] < 0.05 * frame["height"]
+        OUTPUT.mkdir(exist_ok=True)
+        page.screenshot(path=str(OUTPUT / "chat-scanned-source.png"))
 
 
 def test_the_panel_outlines_a_quote_from_the_scanned_page(app):
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            open_chat(page, app.url)
-            ask_in_page(page, "存在哪些主要问题?")
-            turn = Turn(page, 0).wait_done()
-            turn.sources.filter(has_text=PROBLEMS).first.click()
-            panel = page.locator("#source-panel")
-            expect(panel.locator("figure.scan-page img")).to_have_attribute("src", f"reports/{REPORT_ID}/page/3.png")
-            expect(panel.locator("figure.scan-page figcaption")).to_contain_text("扫描件第 3 页")
-            assert panel.locator("figure.scan-page polygon").count() >= 1
-            page.screenshot(path=str(OUTPUT / "chat-scanned-quote.png"))
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        open_chat(page, app.url)
+        ask_in_page(page, "存在哪些主要问题?")
+        turn = Turn(page, 0).wait_done()
+        turn.sources.filter(has_text=PROBLEMS).first.click()
+        panel = page.locator("#source-panel")
+        expect(panel.locator("figure.scan-page img")).to_have_attribute("src", f"reports/{REPORT_ID}/page/3.png")
+        expect(panel.locator("figure.scan-page figcaption")).to_contain_text("扫描件第 3 页")
+        assert panel.locator("figure.scan-page polygon").count() >= 1
+        page.screenshot(path=str(OUTPUT / "chat-scanned-quote.png"))

@@ -5,12 +5,12 @@ carries the same series; an unreadable cell is a gap too."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from assistant.service import AssistantService
 from tests.conftest import components_with, run_cli, settings_for
 from tests.trend_reports import MULTI, later_year, xizhu_years
-from tests.web_helpers import OUTPUT, AppProcess, ask, ask_in_page, indexed_copy, launch_chromium, open_chat
+from tests.web_helpers import OUTPUT, ask, ask_in_page, chromium, indexed_copy, open_chat, serving
 
 QUESTION = "西翥街道这几年的行政复议数量是怎么变化的?"
 CHART_NAME = "行政复议数量 2018–2021 年折线图"
@@ -39,20 +39,13 @@ def app(tmp_path_factory, cli_data_dir):
     data_dir = indexed_copy(cli_data_dir, folder / "data")
     added = run_cli(["-m", "index", "add", *map(str, xizhu_years(folder)[1:])], data_dir)
     assert added.returncode == 0, added.stderr
-    running = AppProcess(data_dir).start()
-    try:
-        running.wait_answering()
-        yield running
-    finally:
-        running.stop()
+    yield from serving(data_dir)
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+    with chromium() as running:
+        yield running
 
 
 @pytest.mark.parametrize("size", list(SIZES))

@@ -7,9 +7,9 @@ import json
 import re
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.web_helpers import (OUTPUT, STAFF_PASSWORD, STAFF_USER, Turn, ask_in_page, launch_chromium, open_chat,
+from tests.web_helpers import (OUTPUT, STAFF_PASSWORD, STAFF_USER, Turn, ask_in_page, chromium, open_chat,
                                serving_copy, write_timing)
 
 EXAMPLE_ID = "xizhu-2018"
@@ -22,10 +22,8 @@ def app(tmp_path_factory, cli_data_dir):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+    with chromium() as running:
+        yield running
 
 
 @pytest.fixture()

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.conftest import EXAMPLE, run_cli
-from tests.web_helpers import (OUTPUT, AppProcess, Turn, ask_in_page, get, indexed_copy, launch_chromium, login_cookie,
-                               open_chat)
+from tests.web_helpers import (OUTPUT, Turn, ask_in_page, get, indexed_copy, launch_chromium, login_cookie,
+                               open_chat, serving)
 
 SECOND_UNIT = "团结街道办事处"
 QUESTIONS = ["微博发了多少条?", "行政诉讼有几起?", "那行政复议呢?", "政府网站公开了多少条信息?", "2019年有什么工作计划?",
@@ -68,12 +68,7 @@ def app(tmp_path_factory, cli_data_dir):
     data_dir = indexed_copy(cli_data_dir, folder / "data")
     added = run_cli(["-m", "index", "add", str(_second_report(folder))], data_dir)
     assert added.returncode == 0, added.stderr
-    running = AppProcess(data_dir).start()
-    try:
-        running.wait_answering()
-        yield running
-    finally:
-        running.stop()
+    yield from serving(data_dir)
 
 
 @pytest.fixture(scope="module")

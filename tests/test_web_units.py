@@ -14,7 +14,8 @@ from assistant.answer import Answer
 from index.report import Report, ReportError, Section, TableRow
 from webapp.auth import require_staff
 from webapp.feedback import FeedbackStore
-from webapp.render import answer_markdown, plain_markdown, render_messages, render_report, render_source
+from webapp.render import (answer_markdown, plain_markdown, render_messages, render_report, render_source,
+                           source_summary)
 from webapp.uploads import UploadError, safe_name, store_upload
 
 
@@ -150,6 +151,20 @@ def test_source_panel_highlights_the_quote_or_the_row():
     assert table.count('class="hit"') == 1
     assert '<tr class="hit"><td style="padding-left:1.2em">3.政务微博公开政府信息数</td><td>条</td><td>690 条</td>' in table
     assert '<tr class="blank"><td style="padding-left:1.2em">2.政府网站公开政府信息数</td><td>条</td><td>未填报</td>' in table
+
+
+@pytest.mark.parametrize("quote", ["全年发布\u200b信息690条\u202e。", "全年发布信息690条。"])
+def test_a_quote_from_text_with_hidden_characters_is_highlighted_and_shown_without_them(quote):
+    """A report can carry zero-width and bidi-override characters; shown, they would hide or turn text, and
+    whether or not the quote kept them, the highlight must still find it."""
+    report = Report("r", "某街道2018年报告", "某街道", 2018,
+                    sections=[Section("九", "平台", "九、平台", "前文。全年发布\u200b信息690条\u202e。后文。")])
+    citation = {"kind": "section", "report": "r", "label": "九、平台", "quote": quote, "row": None}
+    panel = render_source(report, citation)
+    summary = source_summary(citation)
+    assert '前文。<mark class="hit">全年发布信息690条。</mark>后文。' in panel
+    assert "“全年发布信息690条。”" in summary
+    assert not any(ch in panel + summary for ch in "\u200b\u202e")
 
 
 def test_the_whole_report_page_has_its_narrative_tables_and_signoff():

@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,14 +95,19 @@ class AppProcess:
         self.process = None
 
 
-def serving_copy(index: Path, target: Path):
-    """A module's own app over a copy of a built index, answering before the first test and stopped after the last."""
-    running = AppProcess(indexed_copy(index, target)).start()
+def serving(data_dir: Path):
+    """A module's own app over `data_dir`, answering before the first test and stopped after the last."""
+    running = AppProcess(data_dir).start()
     try:
         running.wait_answering()
         yield running
     finally:
         running.stop()
+
+
+def serving_copy(index: Path, target: Path):
+    """`serving` over a copy of a built index."""
+    yield from serving(indexed_copy(index, target))
 
 
 def get(url: str, timeout: float = 10, headers: dict | None = None) -> tuple[int, str]:
@@ -160,6 +166,19 @@ def login_cookie(app: AppProcess, password: str = STAFF_PASSWORD) -> str | None:
 
 def launch_chromium(playwright, *extra_args: str):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args])
+
+
+@contextmanager
+def chromium():
+    """Debian's Chromium under Playwright, closed after use."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 # --- the citizens' chat (Gradio's Chatbot) in a page ----------------------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from assistant.claims import number_text
+from assistant.visible_text import visible
 from index.chunking import signoff_text
 from index.parse_narrative import INTRO_HEADING, SIGNOFF_HEADING
 from index.report import Report, TableRow
@@ -29,8 +30,9 @@ PANEL_HINT = '<div class="panel-hint">点击回答下方的来源,在这里查�
 
 
 def _text(value: str) -> str:
-    """Escaped, with line breaks kept (answers list one report per line)."""
-    return escape(value).replace("\n", "<br>")
+    """Escaped, with line breaks kept (answers list one report per line), and without characters that would
+    turn or hide text (a report can carry bidi overrides and zero-width spaces)."""
+    return escape(visible(value)).replace("\n", "<br>")
 
 
 def row_from_dict(data: dict | None) -> TableRow | None:
@@ -53,7 +55,7 @@ def source_summary(citation: dict, report_name: str = "") -> str:
                 f'<span class="{value_class}">{escape(row.value_text())}</span>{where}'
                 + (f'<span class="src-parents">{escape(parents)}</span>' if parents else ""))
     return (f'{prefix}<span class="src-kind">正文</span><span class="src-label">{escape(citation["label"])}</span>'
-            f'{where}<span class="src-quote">“{escape(citation["quote"])}”</span>')
+            f'{where}<span class="src-quote">“{escape(visible(citation["quote"]))}”</span>')
 
 
 def _sources(turn_index: int, turn: dict, report_names: dict[str, str]) -> str:
@@ -200,7 +202,9 @@ def render_messages(turns: list[dict], report_names: dict[str, str] | None = Non
 
 
 def _highlight(text: str, quote: str) -> str:
-    """The section text with the quoted span marked; a quote not found verbatim is shown above it."""
+    """The section text with the quoted span marked; a quote not found verbatim is shown above it. Both are
+    compared as shown, so a quote from text with zero-width or bidi characters is still found."""
+    text, quote = visible(text), visible(quote)
     start = text.find(quote) if quote else -1
     if start < 0:
         shown = f'<blockquote class="quote"><mark>{_text(quote)}</mark></blockquote>' if quote else ""
