@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer import Answer, Citation
+from assistant.answer import Answer, section_citation
 from assistant.corpus import Corpus
 
 TITLE_LABEL = "报告标题"
@@ -33,6 +33,6 @@ def about_report_answer(question: str, report_ids: list[str], corpus: Corpus) ->
         else:
             said = "标题如上"
         lines.append(f"《{report.title}》{said}。")
-        citations.append(Citation("section", rid, TITLE_LABEL, report.title))
+        citations.append(section_citation(rid, TITLE_LABEL, report.title, report))
     prefix = "据报告标题:" if len(lines) == 1 else "各报告的标题:\n"
     return Answer(text=prefix + "\n".join(lines), found=True, citations=citations, question=question)

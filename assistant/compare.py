@@ -9,7 +9,7 @@ import re
 from assistant.answer import Answer, row_citation
 from assistant.claims import number_text
 from assistant.corpus import Corpus
-from assistant.lookup import RowMatch
+from assistant.lookup import RowMatch, lookup_rows
 from assistant.query import Query
 from assistant.report_figures import ReportFigure, figures_per_report
 
@@ -20,6 +20,8 @@ _FEWEST = re.compile(r"最少|最低|更少")
 
 
 def compare_answer(query: Query, corpus: Corpus, rows: list[RowMatch]) -> Answer:
+    if query.addends:
+        return sum_answer(query, corpus)
     best = {f.report_id: f for f in figures_per_report(rows, query.text)}
     if not best:
         return Answer(text="报告中未提及相关内容。所比较的报告统计表中没有找到这一指标。", found=False, question=query.text)
@@ -74,3 +76,43 @@ def _difference(a: ReportFigure, b: ReportFigure, corpus: Corpus) -> str:
     if not gap:
         return said + "。"
     return f"{said},{'多' if gap > 0 else '少'} {number_text(abs(gap))} {b.unit}。"
+
+
+def sum_answer(query: Query, corpus: Corpus) -> Answer:
+    """"复议和诉讼一共多少件": in each report, each measure's own cited figure, and their sum only where every
+    one is filled in the same unit; a measure a report's table lacks is said to be missing, never taken as 0."""
+    figures = [{f.report_id: f for f in figures_per_report(lookup_rows(addend, corpus, []), addend.text)}
+               for addend in query.addends]
+    if not any(figures):
+        return Answer(text="报告中未提及相关内容。报告统计表中没有找到这些指标。", found=False, question=query.text)
+    order = sorted(query.report_ids, key=lambda rid: (corpus.reports[rid].year or 0, rid))
+    lines = [_sum_line(query, corpus, rid, [found.get(rid) for found in figures]) for rid in order]
+    citations = [row_citation(rid, row) for rid in order for found in figures if rid in found
+                 for row in found[rid].rows]
+    return Answer(text="各报告统计表分别为:\n" + "\n".join(lines), found=True, citations=citations,
+                  question=query.text)
+
+
+def _sum_line(query: Query, corpus: Corpus, report_id: str, figures: list[ReportFigure | None]) -> str:
+    """One report's figures for the measures added, and their sum or why there is none."""
+    said = [f"“{f.label}”为 {f.value_text()}" if f is not None else f"统计表中没有“{item}”这一项"
+            for item, f in zip(_items(query), figures)]
+    if any(f is None for f in figures):
+        total = "缺少一项,不能相加。" if any(f is not None for f in figures) else ""
+    elif any(f.is_blank for f in figures):
+        total = "有一项" + ("无法识别" if any(f.is_unreadable for f in figures) else "未填报") + ",不能相加得出合计。"
+    elif len({f.unit for f in figures}) > 1:
+        total = "单位不同,不作相加。"
+    else:
+        added = " + ".join(number_text(f.value) for f in figures)
+        total = f"合计 {number_text(sum(f.value for f in figures))} {figures[0].unit}({added})。"
+    return f"- {corpus.report_name(report_id)}:{';'.join(said)}。{total}"
+
+
+def _items(query: Query) -> list[str]:
+    """What each added measure is called in the question: "复议多少件", "诉讼多少件" → 复议, 诉讼."""
+    texts = [addend.text for addend in query.addends]
+    shared = 0
+    while shared < min(map(len, texts)) - 1 and len({t[len(t) - shared - 1] for t in texts}) == 1:
+        shared += 1
+    return [t[:len(t) - shared] for t in texts]

@@ -12,8 +12,9 @@ from assistant.answer import Answer, Citation, row_citation, section_citation
 from assistant.compare import compare_answer
 from assistant.corpus import Corpus
 from assistant.claims import figures_in
-from assistant.evidence import (Evidence, Sentence, asks_about_report_itself, asks_future, continuation, earlier_items,
-                                exact_quote, figure_fit, is_intro, names_plan, source_name, whole_sentence)
+from assistant.evidence import (Evidence, Sentence, asks_about_report_itself, asks_future, asks_where_published,
+                                continuation, earlier_items, figure_fit, is_intro, list_items, looks_ahead, names_plan,
+                                quoted_runs, source_name, topic_groups, venue_quote, whole_sentence)
 from assistant.group_total import total_of
 from assistant.help_text import help_answer, is_help_request
 from assistant.part_evidence import gather_part
@@ -75,7 +76,9 @@ class ExtractiveComposer:
             if is_trend(query, self.corpus):
                 return trend_answer(query, self.corpus, evidence.rows)
             return compare_answer(query, self.corpus, evidence.rows)
-        relevant = [s for s in evidence.sentences if is_relevant(s)]
+        if asks_where_published(query.text):
+            return self._where_published(query, evidence.sentences)
+        relevant = self._relevant(query, evidence.sentences)
         best_sentence = relevant[0] if relevant else None
         if (query.quantity or query.existence) and evidence.rows:
             best_row = evidence.rows[0]
@@ -84,6 +87,39 @@ class ExtractiveComposer:
         if best_sentence is None:
             return refusal(query, self.corpus)
         return self._narrative_answer(query, relevant)
+
+    def _relevant(self, query: Query, sentences: list[Sentence]) -> list[Sentence]:
+        """Sentences that cover the question. A plan question ("What are the plans for next year?") takes only
+        sentences that look ahead, whatever their words: "规划计划类的信息13条" names 计划 but plans nothing,
+        "下一步,我市将…" names no 计划 but is one; what else it asks about they must cover."""
+        if not asks_future(query.text):
+            return [s for s in sentences if is_relevant(s)]
+        topic = topic_groups(query)
+        return [s for s in sentences if looks_ahead(self.corpus, s)
+                and (not topic or self.corpus.coverage(topic, f"{s.heading}\n{s.text}") >= MIN_SENTENCE_COVERAGE)]
+
+    def _where_published(self, query: Query, sentences: list[Sentence]) -> Answer:
+        """Each report in scope that says where it is published, by the clauses that say it; the others are
+        named as not saying it, rather than answered with their introduction."""
+        lines, citations, silent = [], [], []
+        for rid in query.report_ids:
+            said = next(((s, quote) for s in sentences if s.report_id == rid
+                         and (quote := venue_quote(whole_sentence(self.corpus, s, s.text)))), None)
+            if said is None:
+                silent.append(self.corpus.report_name(rid))
+                continue
+            sentence, quote = said
+            lines.append(f"据{self._source(rid)}“{sentence.heading}”:{quote}")
+            citations.append(section_citation(rid, sentence.heading, quote, self.corpus.reports[rid]))
+        if not lines:
+            return refusal(query, self.corpus)
+        if silent:
+            lines.append(f"{'、'.join(silent)}报告中未提及在哪里公布。")
+        return Answer(text="\n".join(lines), found=True, citations=citations, question=query.text)
+
+    def _source(self, report_id: str) -> str:
+        """How an answer names the report it quotes: by its unit and year when the index holds several."""
+        return f"{self.corpus.report_name(report_id)}报告" if len(self.corpus.reports) > 1 else "报告"
 
     def _parts_answer(self, query: Query) -> Answer:
         """Each part answered as if asked alone, numbered, with its own citations."""
@@ -127,10 +163,12 @@ class ExtractiveComposer:
             said = [s for s in sentences if s.report_id == stated[0].report_id
                     and any(says_none_about(self.corpus, m.row, s.text) for m in stated)]
             if said:
-                citations.append(section_citation(said[0].report_id, said[0].heading, said[0].text))
+                citations.append(section_citation(said[0].report_id, said[0].heading, said[0].text, report))
                 parts.append(f"{source_name(said[0].heading)}写道:“{said[0].text}”")
         lead = f"{self.corpus.report_name(report_id)}报告:" if len(self.corpus.reports) > 1 else ""
-        return Answer(text=lead + "".join(parts), found=True, citations=citations, question=query.text)
+        silent = self._without_row(query, {report_id})
+        return Answer(text=lead + "".join(parts) + (f"\n{silent}" if silent else ""), found=True,
+                      citations=citations, question=query.text)
 
     def _per_report_answer(self, query: Query, matches: list[RowMatch], rows: list[RowMatch]) -> Answer:
         """Several reports in scope: each report's own figures, in year order, never one number mixed from two."""
@@ -138,8 +176,22 @@ class ExtractiveComposer:
         stated = [s for m in matches for s in with_siblings(m, rows, query.text)]
         lines = [f"- {self.corpus.report_name(m.report_id)}:“{m.row.citation_label()}”为 {m.row.value_text()}"
                  for m in stated]
-        return Answer(text="各报告统计表分别为:\n" + "\n".join(lines), found=True,
-                      citations=[row_citation(m.report_id, m.row) for m in stated], question=query.text)
+        silent = self._without_row(query, {m.report_id for m in matches})
+        return Answer(text="各报告统计表分别为:\n" + "\n".join(lines) + (f"\n{silent}" if silent else ""),
+                      found=True, citations=[row_citation(m.report_id, m.row) for m in stated], question=query.text)
+
+    def _without_row(self, query: Query, answered: set[str]) -> str:
+        """The reports in scope that no row answers, named: said nothing of, they would read as zero, and given
+        the nearest other cell, as a wrong answer."""
+        others = sorted((rid for rid in query.report_ids if rid not in answered),
+                        key=lambda rid: (self.corpus.reports[rid].year or 0, rid))
+        if not others:
+            return ""
+        with_table = [self.corpus.report_name(rid) for rid in others if self.corpus.reports[rid].table_rows]
+        without = [self.corpus.report_name(rid) for rid in others if not self.corpus.reports[rid].table_rows]
+        said = ([f"{'、'.join(with_table)}的统计表中没有这一项"] if with_table else []) + (
+            [f"{'、'.join(without)}的报告没有统计表"] if without else [])
+        return ";".join(said) + "。"
 
     def _same_kind(self, query: Query, best: Sentence, other: Sentence) -> bool:
         """A plan question answered from the plan section takes no sentence that mentions 计划 elsewhere."""
@@ -185,12 +237,14 @@ class ExtractiveComposer:
         for sentence in chosen:
             headings[sentence.position] = sentence.heading
             texts = by_section.setdefault(sentence.position, [])
-            for text in [*earlier_items(self.corpus, sentence), sentence.text, *continuation(self.corpus, sentence)]:
+            for text in [*earlier_items(self.corpus, sentence), sentence.text, *continuation(self.corpus, sentence),
+                         *list_items(self.corpus, sentence)]:
                 text = whole_sentence(self.corpus, sentence, text)
                 if not any(text in t for t in texts):
                     texts[:] = [t for t in texts if t not in text] + [text]
-        source = f"{self.corpus.report_name(best.report_id)}报告" if len(self.corpus.reports) > 1 else "报告"
-        text = " ".join(f"据{source}“{headings[p]}”:{''.join(texts)}" for p, texts in by_section.items())
+        runs = {p: quoted_runs(self.corpus, best.report_id, p, texts) for p, texts in by_section.items()}
+        source = self._source(best.report_id)
+        text = " ".join(f"据{source}“{headings[p]}”:{_run_on(quotes)}" for p, quotes in runs.items())
         if query.quantity:
             figures = [f for s in chosen for f in figures_in(s.text)]
             if figures:
@@ -198,9 +252,16 @@ class ExtractiveComposer:
                                                    figure_fit(self.corpus, query, f)))
                 if self.corpus.coverage(query.groups, lead.clause) > 0:
                     text = f"{lead.clause}。" + text
-        citations = [section_citation(best.report_id, headings[p], exact_quote(self.corpus, best.report_id, p, texts))
-                     for p, texts in by_section.items()]
+        report = self.corpus.reports[best.report_id]
+        citations = [section_citation(best.report_id, headings[p], quote, report)
+                     for p, quotes in runs.items() for quote in quotes]
         return Answer(text=text, found=True, citations=citations, question=query.text)
+
+
+def _run_on(quotes: list[str]) -> str:
+    """Quotes as an answer's text shows them, without the report's line breaks; "……" where the report goes on
+    between two of them, so that no sentence reads as the body of an item it does not follow."""
+    return "……".join(quote.replace("\n", "") for quote in quotes)
 
 
 def _states_none(text: str) -> bool:

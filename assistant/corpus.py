@@ -33,6 +33,7 @@ MIN_SHORT_NAME = 3
 TABLE_WORD = "统计表"  # every indexed row is a cell of the report's statistics tables, whatever their printed names
 _GENERIC_UNIT_WORDS = frozenset(("街道", "办事处", "街道办", "人民政府", "人民", "政府", "办公室", "委员会"))
 FOLLOW_EVERY_S = 1.0  # how often a question may look at the store's change counter
+MAX_NAMING_REMEMBERED = 50_000  # words judged by names_units; each new word of a question adds one
 
 
 @dataclass
@@ -44,6 +45,8 @@ class IndexedRow:
     label: str  # label and columns
     context: str  # label, columns and parents
     label_tokens: tuple[str, ...]
+    frame: str  # the context without the row's own label: what its parents and columns say
+    own: str  # the context without the table's name: what the row and its parents say
 
 
 @dataclass
@@ -180,6 +183,8 @@ class Corpus:
         unlike a word every report uses ("信息" of a 大数据信息中心)."""
         cached = self._naming.get(word)
         if cached is None:
+            if len(self._naming) >= MAX_NAMING_REMEMBERED:
+                self._naming = {}
             own = sum(e.chunks for e in self.catalogue.values() if _in_name(word, e.unit))
             cached = self._naming[word] = self.document_frequency(word) <= 2 * own
         return cached
@@ -217,12 +222,15 @@ class Corpus:
         weight = math.log((size - df + 0.5) / (df + 0.5) + 1.0)
         return weight * (0.5 if all(len(word) == 1 for word in group) else 1.0)
 
-    def coverage(self, groups: list[tuple[str, ...]], text: str) -> float:
-        """Share of the question's weight whose words (any alternative) occur in `text`."""
+    def coverage(self, groups: list[tuple[str, ...]], text: str,
+                 says: Callable[[str, str], bool] | None = None) -> float:
+        """Share of the question's weight whose words (any alternative) occur in `text`; `says` may ask
+        more of an occurrence than being there (a table label must not deny the word)."""
         total = sum(self.weight(g) for g in groups)
         if not total:
             return 0.0
-        return sum(self.weight(g) for g in groups if any(word in text for word in g)) / total
+        found = says or (lambda word, within: word in within)
+        return sum(self.weight(g) for g in groups if any(found(word, text) for word in g)) / total
 
 
 
@@ -242,4 +250,5 @@ def _indexed_row(signature_id: int, key: Signature) -> IndexedRow:
     name the table a cell is in."""
     table, parents, label, columns = key
     text = " ".join([label, *columns])
-    return IndexedRow(signature_id, key, text, " ".join([table, TABLE_WORD, *parents, text]), tuple(tokenize(text)))
+    return IndexedRow(signature_id, key, text, " ".join([table, TABLE_WORD, *parents, text]), tuple(tokenize(text)),
+                      " ".join([table, TABLE_WORD, *parents, *columns]), " ".join([*parents, text]))

@@ -38,7 +38,8 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "court": ("行政诉讼",), "reconsideration": ("行政复议",), "appeal": ("行政复议",), "appeals": ("行政复议",),
     "weibo": ("微博",), "microblog": ("微博",), "wechat": ("微信",), "website": ("网站",),
     "gazette": ("政府公报",), "press": ("新闻发布会",), "conference": ("新闻发布会",), "conferences": ("新闻发布会",),
-    "application": ("申请",), "applications": ("申请",), "request": ("申请",), "requests": ("申请",),
+    "apply": ("申请",), "applicant": ("申请",), "application": ("申请",), "applications": ("申请",),
+    "request": ("申请",), "requests": ("申请",),
     "training": ("培训",), "trainings": ("培训",), "meeting": ("会议",), "meetings": ("会议",),
     "staff": ("工作人员",), "employees": ("工作人员",), "personnel": ("工作人员",), "complaint": ("举报",),
     "complaints": ("举报",), "fee": ("费用",), "fees": ("费用",), "budget": ("经费",), "funding": ("经费",),
@@ -72,9 +73,24 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "read": ("公布", "查阅"), "find": ("公布", "查阅"), "文件": ("文件", "《"), "依据": ("依据", "根据", "按照"), "根据": ("根据", "依据", "按照"),
     "published": ("公布", "发布", "公开"), "based": ("根据", "依据"), "basis": ("根据", "依据"),
     "workers": ("工作人员",), "proactively": ("主动公开",), "proactive": ("主动公开",), "voluntarily": ("主动公开",),
+    # The old template answers 不同意公开, the 2019 template 不予公开: the same refusal.
+    "不同意": ("不同意", "不予公开"), "不同意公开": ("不同意公开", "不予公开"), "不予公开": ("不予公开", "不同意公开"),
 }
 
+# English words that only say what is counted in ("cases", "pieces"), as 件 does in Chinese.
+_ENGLISH_MEASURES = frozenset(("case", "cases", "piece", "pieces", "instance", "instances", "occasion", "occasions",
+                               "total", "totals", "figure", "figures", "numbers"))
+# Inflections stripped to find an English word's entry: "applied" → apply, "lawsuits" → lawsuit.
+_ENGLISH_ENDINGS = (("ied", "y"), ("ies", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("es", ""),
+                    ("s", ""), ("d", ""))
+# Function words that are nouns where a noun stands: after 的 or a count ("信息公开的会", "开了几次会").
+_NOUNS_IN_PLACE = {"会": ("会议",)}
 _YEAR = re.compile(r"^(19|20)\d{2}年?$")
+# A negation cut off the word it negates ("不|同意"): the question asks about the negated thing.
+_NEGATIONS = ("不", "不予", "未", "非")  # not 没有: "没有行政复议吗" asks whether there was any
+_NEGATED_FORMS = ("不", "不予", "未", "没有", "非")
+# Printed right before a word, these deny it: "不同意公开答复数" does not count 同意公开.
+_DENIED = re.compile(r"(?:不予?|未|非|没有?|无)$")
 _COUNTING = frozenset(("几", "多少"))
 _MEASURE_WORDS = frozenset("个 次 人次 件 条 篇 名 人 项 起 家 期 场 所 位 天 份 宗 批 轮".split())
 
@@ -83,11 +99,23 @@ def is_year(token: str) -> bool:
     return bool(_YEAR.match(token))
 
 
+def glossary_entry(token: str) -> tuple[str, ...] | None:
+    """The report's words for a token; an English word is also looked up without its inflection."""
+    if token in GLOSSARY or not (token.isascii() and token.isalpha()):
+        return GLOSSARY.get(token)
+    for ending, replacement in _ENGLISH_ENDINGS:
+        if token.endswith(ending) and len(token) - len(ending) >= 3:
+            found = GLOSSARY.get(token[:-len(ending)] + replacement)
+            if found is not None:
+                return found
+    return None
+
+
 def expand(tokens: list[str]) -> list[str]:
     """Add the report's own words for colloquial or English tokens; English without an entry is dropped."""
     out: list[str] = []
     for token in tokens:
-        mapped = GLOSSARY.get(token)
+        mapped = glossary_entry(token)
         if mapped is not None:
             replacement = [token, *(t for term in mapped for t in tokenize(term))]
         elif token.isascii() and token.isalpha():
@@ -107,27 +135,65 @@ def _is_word(token: str) -> bool:
     return bool(jieba.dt.FREQ.get(token))
 
 
+def affirms(word: str, text: str) -> bool:
+    """`text` says `word` somewhere without denying it: "同意" is in "2.同意公开答复数" but "4.不同意公开答复数"
+    only denies it. A word that carries its own negation ("不同意") is affirmed wherever it stands."""
+    start = text.find(word)
+    while start >= 0:
+        if not _DENIED.search(text[max(0, start - 2):start]):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
+def _negated(token: str, following: str) -> tuple[str, ...] | None:
+    """The alternatives of "不" + "公开" (不公开, 不予公开, 未公开…), or None when `token` negates nothing
+    that is asked about ("不是", "没有人")."""
+    if token not in _NEGATIONS or not following or following in STOP_WORDS or COUNT_WORD.match(following):
+        return None
+    if not TOKEN_OK.search(following) or is_year(following):
+        return None
+    word = token + following
+    return GLOSSARY.get(f"不{following}") or tuple(dict.fromkeys((word, *(n + following for n in _NEGATED_FORMS))))
+
+
 def concepts(question: str, is_scope: Callable[[str], bool], known: Callable[[str], bool]) -> list[tuple[str, ...]]:
     """What a question asks about, as groups of alternative strings to look for in a text.
 
     Precise-mode jieba words, so that a word is matched as a substring of the
     report's text however jieba happened to cut that text; a cut that is neither
     a dictionary word nor found in the reports ("点有") falls back to its characters.
+    A negation stays with the word it negates: "不同意公开" asks about 不同意, not 同意.
     """
     groups: list[tuple[str, ...]] = []
     previous = ""
-    for token in jieba.lcut(question.lower()):
-        token, counted = token.strip(), previous in _COUNTING or bool(COUNT_WORD.match(previous))
+    tokens = [t.strip() for t in jieba.lcut(question.lower())]
+    skip = False
+    for n, token in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
+        negated = _negated(token, tokens[n + 1] if n + 1 < len(tokens) else "")
+        if negated is not None:
+            groups += [negated] if negated not in groups else []
+            previous, skip = tokens[n + 1], True
+            continue
+        counted = previous in _COUNTING or bool(COUNT_WORD.match(previous))
+        noun_place = counted or previous == "的"
         previous = token or previous
         if counted and token in _MEASURE_WORDS:
             continue  # "多少场官司": 场 is how the count is said, not what is asked about
+        if noun_place and token in _NOUNS_IN_PLACE:
+            groups += [_NOUNS_IN_PLACE[token]] if _NOUNS_IN_PLACE[token] not in groups else []
+            continue
         if len(token) > 1 and not token.isascii() and token[0] in STOP_WORDS and not _is_word(token):
             token = token[1:]  # jieba's guess glued a function word to the next character: "因本机关" → 因本
         if (not token or not TOKEN_OK.search(token) or token in STOP_WORDS or COUNT_WORD.match(token)
-                or is_year(token) or is_scope(token)):
+                or is_year(token) or is_scope(token) or token in _ENGLISH_MEASURES):
             continue
-        if token in GLOSSARY:
-            found = [GLOSSARY[token]]
+        entry = glossary_entry(token)
+        if entry is not None:
+            found = [entry]
         elif token.isascii():
             # An English word we cannot map is still asked about: it stays a group no text contains,
             # so a question about something the glossary does not know is refused, not half-answered.

@@ -11,18 +11,23 @@ import re
 from dataclasses import dataclass
 
 from assistant.corpus import Corpus, IndexedRow
+from assistant.keywords import affirms
 from assistant.query import Query
 from assistant.retrieval import Hit
 from index.cells import Cell, Signature, signature
 from index.report import TableRow
 
 MIN_ROW_COVERAGE = 0.6  # share of the question's weight the row (with its parents) must contain
+# ... and the row itself, without its table's name: "主动公开政府信息情况" names the table that 规章 / 本年新公开数量
+# stands in, but that cell does not count the information proactively disclosed.
+MIN_OWN_COVERAGE = 0.4
 DEPTH_PENALTY = 0.03
 HEAD_BONUS = 0.1
 LEAF_BONUS = 0.08  # the question names the cell's own column ("商业企业")
 TOTAL_BONUS = 0.05  # no column named: the row's 总计 column stands for the whole row
 TOTAL_COLUMN = "总计"
 UNIT_BONUS = 0.08
+MAX_GROUP_LABEL_SHARE = 0.25  # of the question, by a row's own label, for the row to stand for its group only
 _SAME_UNIT = {  # a measure word a question counts in → the table units that count the same thing
     "次": ("次",), "人次": ("人次",), "人": ("人", "人次"), "名": ("人", "人次"), "位": ("人",),
     "件": ("件", "起"), "起": ("件", "起"), "条": ("条",), "篇": ("篇", "条"), "万元": ("万元", "元"), "元": ("万元", "元"),
@@ -40,6 +45,7 @@ class RowMatch:
     row: TableRow
     coverage: float  # of the question by the row's label, parents and columns
     score: float
+    in_group: bool = False  # its parents say all of it: the question asks about the group, not this row
 
 
 def lookup_rows(query: Query, corpus: Corpus, hits: list[Hit]) -> list[RowMatch]:
@@ -65,11 +71,19 @@ def lookup_rows(query: Query, corpus: Corpus, hits: list[Hit]) -> list[RowMatch]
         row = cell.row
         if cell.report_id not in scope or (not row.unit and row.is_blank):
             continue  # a group heading, not an indicator
-        _, coverage, score = fitting[cell.signature]
+        indexed, coverage, score = fitting[cell.signature]
         similarity = dense.get((cell.report_id, cell.position), 0.0)
         matches.append(RowMatch(cell.report_id, cell.position, row, coverage,
-                                score + 0.1 * similarity + unit_fit(row.unit, query.unit)))
+                                score + 0.1 * similarity + unit_fit(row.unit, query.unit),
+                                asks_group(query, corpus, indexed, coverage)))
     return sorted(matches, key=lambda m: (-m.score, m.report_id, m.position))
+
+
+def asks_group(query: Query, corpus: Corpus, indexed: IndexedRow, coverage: float) -> bool:
+    """The row's parents and columns say all the question does, its own label next to nothing: "不同意公开的有几件"
+    asks about (三)不予公开, not its sub-row 1.属于国家秘密 alone; "收到申请数" says what is asked itself."""
+    return (bool(indexed.signature[1]) and corpus.coverage(query.groups, indexed.frame, affirms) >= coverage
+            and corpus.coverage(query.groups, indexed.label, affirms) < MAX_GROUP_LABEL_SHARE)
 
 
 def _candidates(corpus: Corpus, scope: set[str]) -> list[IndexedRow]:
@@ -86,8 +100,7 @@ def _best_per_report(query: Query, corpus: Corpus, fitting: dict[int, tuple[Inde
     """Each report's best cell, as `lookup_rows` would rank it (a comparison has no dense hits), and the
     cells of the same row that the question does not tell apart (`with_siblings`)."""
     best = _best_cells(query, corpus, fitting, report_ids)
-    siblings = {sid: [other_id for other_id, (other_row, _, _) in fitting.items()
-                      if _unnamed_columns(fitting[sid][0].signature, other_row.signature, query.text)]
+    siblings = {sid: [other_id for other_id in fitting if _sibling_signatures(query, corpus, fitting, sid, other_id)]
                 for sid in {cell.signature for cell in best}}
     wanted: dict[int, set[str]] = {}
     for cell in best:
@@ -97,6 +110,18 @@ def _best_per_report(query: Query, corpus: Corpus, fitting: dict[int, tuple[Inde
         return best
     more = corpus.store.cells(list(wanted), sorted(set().union(*wanted.values())))
     return best + [cell for cell in more if cell.report_id in wanted[cell.signature]]
+
+
+def _sibling_signatures(query: Query, corpus: Corpus, fitting: dict[int, tuple[IndexedRow, float, float]],
+                        best: int, other: int) -> bool:
+    """The cells of `other` are read with those of `best`: columns the question does not tell apart, or
+    another row of the group the question asks about."""
+    (a, a_coverage, _), (b, b_coverage, _) = fitting[best], fitting[other]
+    if _unnamed_columns(a.signature, b.signature, query.text):
+        return True
+    (table, parents, label, columns), (b_table, b_parents, b_label, b_columns) = a.signature, b.signature
+    return ((table, parents, columns) == (b_table, b_parents, b_columns) and label != b_label
+            and asks_group(query, corpus, a, a_coverage) and asks_group(query, corpus, b, b_coverage))
 
 
 def _best_cells(query: Query, corpus: Corpus, fitting: dict[int, tuple[IndexedRow, float, float]],
@@ -129,11 +154,11 @@ def _best_cells(query: Query, corpus: Corpus, fitting: dict[int, tuple[IndexedRo
 
 
 def _score(query: Query, corpus: Corpus, indexed: IndexedRow, asked: str) -> tuple[float, float] | None:
-    coverage = corpus.coverage(query.groups, indexed.context)
-    if coverage < MIN_ROW_COVERAGE:
+    coverage = corpus.coverage(query.groups, indexed.context, affirms)
+    if coverage < MIN_ROW_COVERAGE or corpus.coverage(query.groups, indexed.own, affirms) < MIN_OWN_COVERAGE:
         return None
     _, parents, label, columns = indexed.signature
-    named = corpus.coverage(query.groups, indexed.label)
+    named = corpus.coverage(query.groups, indexed.label, affirms)
     precision = corpus.coverage([(t,) for t in indexed.label_tokens], asked)
     score = (0.55 * coverage + 0.25 * named + 0.2 * precision
              + HEAD_BONUS * counts_what_is_asked(label, query.groups) - DEPTH_PENALTY * len(parents)
@@ -175,8 +200,18 @@ def with_siblings(best: RowMatch, rows: list[RowMatch], question: str) -> list[R
 
 def _unnamed_sibling(best: RowMatch, other: RowMatch, question: str) -> bool:
     """Another cell of the best cell's row and leaf column whose columns differ only where the
-    question names neither (未经复议直接起诉 / 复议后起诉 for "行政诉讼总计多少件")."""
-    return other.report_id == best.report_id and _unnamed_columns(signature(best.row), signature(other.row), question)
+    question names neither (未经复议直接起诉 / 复议后起诉 for "行政诉讼总计多少件"), or, when the question
+    asks about the best cell's group of rows, the same column of another row of the group."""
+    if other.report_id != best.report_id:
+        return False
+    return _unnamed_columns(signature(best.row), signature(other.row), question) or (
+        best.in_group and other.in_group and _same_group(best.row, other.row))
+
+
+def _same_group(a: TableRow, b: TableRow) -> bool:
+    """Two rows under one parent, in one column: (三)不予公开 > 1.属于国家秘密 / 总计 and > 2.… / 总计."""
+    return (a.table == b.table and a.parents == b.parents and a.columns == b.columns and a.label != b.label
+            and bool(a.parents))
 
 
 def _unnamed_columns(a: Signature, b: Signature, question: str) -> bool:

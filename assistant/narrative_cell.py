@@ -6,6 +6,10 @@ so it is read against the row's 总计 cell, not against 结果维持; "因本�
 自然人 column either. Where the figures differ, the words of the sentence may show why before any
 disagreement is claimed: a count that includes the carried-over applications ("含上年度结转申请18件"),
 or the figure of one office rather than the report's whole unit.
+
+A figure that differs from the cell (or stands beside a blank one) is set beside it only if it counts the row's
+measure: "在平潭政府采购信息网上主动公开…信息188条" says 网上, but counts published items, not 网上申请.
+A figure that agrees needs less, its value bearing it out ("主动公开政府信息2949条" for 主动公开文件数).
 """
 from __future__ import annotations
 
@@ -26,6 +30,8 @@ MIN_COLUMN_NAMED = 0.5  # of the column's words, in the clause
 TOTAL_COLUMN = "总计"
 # A body named before the figure ("区政府办公室受理…"): its count, not necessarily the report's unit's.
 _NONE_CLAUSE = re.compile(r"(?:无|没有|暂无|尚无|未发生|未收到)[^,,;;。]*")
+# Words every row of a disclosure table carries ("政府信息公开…数量"): they tell no row's measure apart.
+_FILLER = frozenset(("政府", "信息", "公开", "政务", "相关", "数量", "总数", "情况"))
 _BODY = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:办公室|办公厅|局|委员会|中心|街道|镇|乡)")
 
 
@@ -53,6 +59,31 @@ def row_words(cell: TableRow) -> list[tuple[str, ...]]:
     """What the cell's row counts: its label and every column but the cell's own (案件数量 / 行政复议)."""
     columns = [c for c in cell.columns[:-1] if c != TOTAL_COLUMN]
     return _words(" ".join([cell.label, *columns]))
+
+
+def measure(cell: TableRow) -> tuple[str, ...] | None:
+    """What the cell's row counts: the last word of its most specific level that is no filler, the shortest of
+    those ending there (申请 of 网上申请数, 掌握 of 本机关不掌握相关政府信息, 收费 of 行政事业性收费)."""
+    levels = [cell.label, *(c for c in cell.columns if c != TOTAL_COLUMN)]
+    for level in reversed(levels):
+        ends = [(_end_in(level, group), -min(map(len, group)), group)
+                for group in _words(level) if group[0] not in _FILLER]
+        if ends:
+            return max(ends)[2]
+    return None
+
+
+def _end_in(level: str, group: tuple[str, ...]) -> int:
+    """Where the last of a word's forms printed in the label ends (0 for a form only the glossary adds)."""
+    return max((level.rfind(word) + len(word) for word in group if word in level), default=0)
+
+
+def counts_measure(cell: TableRow, figure: Figure, own: str) -> bool:
+    """The figure agrees with the cell, or its own words name what the cell's row counts."""
+    if cell.value is not None and agrees(figure, cell.value, cell.unit):
+        return True
+    head = measure(cell)
+    return head is None or any(word in own for word in head)
 
 
 def names_column(corpus: Corpus, cell: TableRow, clause: str) -> bool:
@@ -111,10 +142,12 @@ def find_beside(corpus: Corpus, query: Query, cell: TableRow, rows: list[TableRo
             if overlap < MIN_LABEL_OVERLAP or rank <= best[0]:
                 continue
             if named or not has_column:
-                best = (rank, Beside(figure, sentence, cell, True))
+                if counts_measure(cell, figure, own):
+                    best = (rank, Beside(figure, sentence, cell, True))
                 continue
             total = row_total(cell, rows)
-            if total is not None and names_groups(corpus, total, f"{figure.context}{own}"):
+            if (total is not None and names_groups(corpus, total, f"{figure.context}{own}")
+                    and counts_measure(total, figure, own)):
                 best = (rank, Beside(figure, sentence, total, False))
     return best[1]
 
@@ -124,7 +157,8 @@ def beside_text(corpus: Corpus, asked: TableRow, beside: Beside, rows: list[Tabl
     """A sentence on the narrative figure beside the table, and what it cites besides the asked cell."""
     sentence, figure, cell = beside.sentence, beside.figure, beside.cell
     said = f"{source_name(sentence.heading)}写的是“{figure.clause}”"
-    citations = [section_citation(sentence.report_id, sentence.heading, sentence.text)]
+    report = corpus.reports[sentence.report_id]
+    citations = [section_citation(sentence.report_id, sentence.heading, sentence.text, report)]
     if not beside.names_cell:
         citations.insert(0, row_citation(sentence.report_id, cell))
         relation = _relation(figure, cell)

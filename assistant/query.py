@@ -8,7 +8,7 @@ import jieba
 
 from assistant.corpus import Corpus
 from assistant.keywords import GLOSSARY, STOP_WORDS, concepts, is_year, query_terms
-from assistant.parts import split_parts
+from assistant.parts import split_parts, split_sum
 from index.report_store import ReportEntry
 
 _QUANTITY = re.compile(r"多少|几[个次件条篇名人项起家期场天位]?|数量|数目|总数|总计|合计|how many|how much|number of|count", re.I)
@@ -51,6 +51,9 @@ class Query:
     unit: str = ""  # measure word of a count question ("次" for "开了几次"), "" when it names none
     candidates: list[str] = field(default_factory=list)  # reports the question may mean, when it must ask
     parts: list["Query"] = field(default_factory=list)  # the parts of a question that asks several things
+    # The measures a question adds up ("复议和诉讼一共多少件"), each read per report from the tables like a
+    # comparison's figure (so `compare` is set too), and summed in each report only where all are filled.
+    addends: list["Query"] = field(default_factory=list)
 
 
 def without_markup(question: str) -> str:
@@ -149,10 +152,30 @@ def prepare(question: str, history: list[tuple[str, str]], corpus: Corpus, repor
     text = rewrite_follow_up(without_markup(question), history, corpus)
     report_ids, missing = resolve_scope(text, corpus, report_id)
     query = analyse(text, report_ids, missing, corpus)
+    addends = _addends(text, query, corpus)
+    if addends:
+        query.addends, query.compare, query.quantity = addends, True, True
+        return query
     pieces = split_parts(text)
     if len(pieces) > 1 and not missing and not query.compare:
         query.parts = [analyse(piece, *_part_scope(piece, report_ids, corpus, report_id), corpus) for piece in pieces]
     return query
+
+
+def _addends(text: str, query: Query, corpus: Corpus) -> list[Query]:
+    """The measures a question adds up, scoped as the whole question; none when an item after the first names
+    a unit or year of its own ("西翥街道和平潭一共…" adds two reports' figures, which are never added)."""
+    pieces = split_sum(text)
+    if len(pieces) < 2 or query.missing_scope or not query.report_ids:
+        return []
+    if any(scope_years(p, corpus) or corpus.named_units(p) or unindexed_unit(p, corpus) for p in pieces[1:]):
+        return []
+    addends = [analyse(piece, query.report_ids, "", corpus) for piece in pieces]
+    if not all(a.groups for a in addends):
+        return []
+    for addend in addends:
+        addend.compare, addend.quantity = True, True
+    return addends
 
 
 def _part_scope(piece: str, report_ids: list[str], corpus: Corpus, report_id: str | None) -> tuple[list[str], str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.claims import number_text
-from assistant.group_total import total_of
+from assistant.group_total import row_group_total, total_of
 from assistant.lookup import RowMatch, with_siblings
 from index.report import TableRow
 
@@ -23,10 +23,17 @@ class ReportFigure:
     def is_blank(self) -> bool:
         return self.value is None
 
+    @property
+    def is_unreadable(self) -> bool:
+        return self.value is None and any(row.is_unreadable for row in self.rows)
+
     def value_text(self) -> str:
+        """A total with a part printed but unreadable is itself unreadable, not 未填报."""
         if len(self.rows) == 1:
             return self.rows[0].value_text()
-        return "未填报" if self.value is None else f"{number_text(self.value)} {self.unit}"
+        if self.value is None:
+            return "无法识别" if self.is_unreadable else "未填报"
+        return f"{number_text(self.value)} {self.unit}"
 
 
 def figures_per_report(rows: list[RowMatch], question: str) -> list[ReportFigure]:
@@ -38,11 +45,13 @@ def figures_per_report(rows: list[RowMatch], question: str) -> list[ReportFigure
     for report_id, matches in by_report.items():
         match = matches[0]
         cells = [m.row for m in with_siblings(match, matches, question)]
-        total = total_of(cells) if len(cells) > 1 else None
+        total = None
+        if len(cells) > 1:
+            total = row_group_total(cells) if match.in_group else total_of(cells)
         if total is None:
             row = match.row
             figures.append(ReportFigure(report_id, row.citation_label(), row.value, row.unit, [row]))
         else:
-            figures.append(ReportFigure(report_id, f"{total.group} 合计({'、'.join(c.columns[-2] for c in cells)}相加)",
+            figures.append(ReportFigure(report_id, f"{total.group} 合计({total.names}相加)",
                                         total.value, total.unit, cells))
     return figures

@@ -9,6 +9,7 @@ counts are corrected by the changed texts alone, unless that would cost more tha
 from __future__ import annotations
 
 MAX_CORRECTIONS = 200_000  # changed texts × remembered words; beyond it the remembered counts are dropped
+MAX_REMEMBERED = 50_000  # words; each new word of a question adds one, so past this many all are forgotten
 
 
 class TextFrequencies:
@@ -39,6 +40,8 @@ class TextFrequencies:
     def count(self, word: str) -> int:
         cached = self._counts.get(word)
         if cached is None:
+            if len(self._counts) >= MAX_REMEMBERED:
+                self._counts = {}
             cached = self._counts[word] = sum(docs for text, docs in self._texts.values() if word in text)
         return cached
 

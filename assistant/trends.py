@@ -24,7 +24,8 @@ _TREND = re.compile(r"历年|近几年|近年|这几年|逐年|每年|各年|趋
 def is_trend(query: Query, corpus: Corpus) -> bool:
     """A comparison over two or more years of one unit's reports."""
     reports = [corpus.reports[rid] for rid in query.report_ids]
-    return (query.compare and bool(_TREND.search(query.text)) and len({r.unit for r in reports}) == 1
+    return (query.compare and not query.addends and bool(_TREND.search(query.text))
+            and len({r.unit for r in reports}) == 1
             and len({r.year for r in reports if r.year}) >= 2)
 
 
@@ -64,7 +65,7 @@ def _series(figures: list[ReportFigure], absent: list[int], corpus: Corpus) -> S
 
 def _gap(figure: ReportFigure) -> str:
     """Why a year has no number: a cell printed but unreadable, or left blank."""
-    return "无法识别" if any(row.is_unreadable for row in figure.rows) else "未填报"
+    return "无法识别" if figure.is_unreadable else "未填报"
 
 
 def _name(figure: ReportFigure) -> str:

@@ -5,6 +5,10 @@ Gradio keeps each session (its own ~50 KB copy of the page's configuration, plus
 plateau in sight. Here a mounted app keeps at most `max_sessions` (least recently used forgotten first, the
 cap Gradio's `launch()` sets and `mount_gradio_app` does not), and a session unused for its lifetime is
 forgotten whole, not only its `gr.State` values.
+
+Gradio's queue also keeps, per session, the set of its events not yet delivered and a message queue: the set is
+emptied but never removed, and the message queue stays until 2,000 newer sessions push it out. Every `ask` API
+call is a session of its own, so `forget_finished_streams` drops both once nothing is pending for the session.
 """
 from __future__ import annotations
 
@@ -33,4 +37,24 @@ def forget_idle_sessions(blocks: gr.Blocks, idle_s: float) -> int:
             holder.session_data.pop(session, None)
             holder.time_last_used.pop(session, None)
             forgotten += 1
+    return forgotten
+
+
+def forget_finished_streams(blocks: gr.Blocks) -> int:
+    """Drops the queue's records of sessions with no event waiting to be delivered (an API call's, once
+    answered and read); returns how many. Runs on the server's event loop, where Gradio's queue changes them,
+    so none can be joined in between. A session asking again gets new ones, as its first question did."""
+    queue = blocks._queue
+    pending = queue.pending_event_ids_session
+    messages = queue.pending_messages_per_session
+    finished = [session for session, ids in list(pending.items()) if not ids]
+    finished += [session for session in list(messages) if session not in pending]
+    forgotten = 0
+    for session in finished:
+        waiting = messages.get(session)
+        if pending.get(session) or (waiting is not None and not waiting.empty()):
+            continue
+        pending.pop(session, None)
+        messages.pop(session, None)
+        forgotten += 1
     return forgotten
