@@ -95,7 +95,7 @@ def sum_answer(query: Query, corpus: Corpus) -> Answer:
 
 def _sum_line(query: Query, corpus: Corpus, report_id: str, figures: list[ReportFigure | None]) -> str:
     """One report's figures for the measures added, and their sum or why there is none."""
-    said = [f"“{f.label}”为 {f.value_text()}" if f is not None else f"统计表中没有“{item}”这一项"
+    said = [f"“{f.label}”为 {f.value_text()}" if f is not None else f"统计表中没有找到“{item}”这一项"
             for item, f in zip(_items(query), figures)]
     if any(f is None for f in figures):
         total = "缺少一项,不能相加。" if any(f is not None for f in figures) else ""

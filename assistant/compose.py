@@ -15,7 +15,7 @@ from assistant.claims import figures_in
 from assistant.evidence import (Evidence, Sentence, asks_about_report_itself, asks_future, asks_where_published,
                                 continuation, earlier_items, figure_fit, is_intro, list_items, looks_ahead, names_plan,
                                 quoted_runs, source_name, topic_groups, venue_quote, whole_sentence)
-from assistant.group_total import total_of
+from assistant.group_total import row_group_total, total_of
 from assistant.help_text import help_answer, is_help_request
 from assistant.part_evidence import gather_part
 from assistant.lookup import RowMatch, with_siblings
@@ -173,9 +173,16 @@ class ExtractiveComposer:
     def _per_report_answer(self, query: Query, matches: list[RowMatch], rows: list[RowMatch]) -> Answer:
         """Several reports in scope: each report's own figures, in year order, never one number mixed from two."""
         matches = sorted(matches, key=lambda m: (self.corpus.reports[m.report_id].year or 0, m.report_id))
-        stated = [s for m in matches for s in with_siblings(m, rows, query.text)]
-        lines = [f"- {self.corpus.report_name(m.report_id)}:“{m.row.citation_label()}”为 {m.row.value_text()}"
-                 for m in stated]
+        stated, lines = [], []
+        for match in matches:
+            name = self.corpus.report_name(match.report_id)
+            own = with_siblings(match, rows, query.text)
+            stated += own
+            lines += [f"- {name}:“{m.row.citation_label()}”为 {m.row.value_text()}" for m in own]
+            cells = [m.row for m in own]
+            total = row_group_total(cells) if match.in_group else total_of(cells) if len(cells) > 1 else None
+            if total is not None:
+                lines.append(f"- {name}:{total.sentence()}")
         silent = self._without_row(query, {m.report_id for m in matches})
         return Answer(text="各报告统计表分别为:\n" + "\n".join(lines) + (f"\n{silent}" if silent else ""),
                       found=True, citations=[row_citation(m.report_id, m.row) for m in stated], question=query.text)
@@ -189,8 +196,8 @@ class ExtractiveComposer:
             return ""
         with_table = [self.corpus.report_name(rid) for rid in others if self.corpus.reports[rid].table_rows]
         without = [self.corpus.report_name(rid) for rid in others if not self.corpus.reports[rid].table_rows]
-        said = ([f"{'、'.join(with_table)}的统计表中没有这一项"] if with_table else []) + (
-            [f"{'、'.join(without)}的报告没有统计表"] if without else [])
+        said = ([f"{'、'.join(with_table)}的统计表中没有找到这一项"] if with_table else []) + (
+            [f"{'、'.join(without)}的报告中没有找到统计表"] if without else [])
         return ";".join(said) + "。"
 
     def _same_kind(self, query: Query, best: Sentence, other: Sentence) -> bool:

@@ -45,7 +45,7 @@ def trend_answer(query: Query, corpus: Corpus, rows: list[RowMatch]) -> Answer:
     absent = sorted(corpus.reports[rid].year or 0 for rid in query.report_ids
                     if rid not in {f.report_id for f in figures})
     if absent:
-        notes.append(f"{'、'.join(f'{y}年' for y in absent)}的统计表中没有这一指标。")
+        notes.append(f"{'、'.join(f'{y}年' for y in absent)}的统计表中没有找到这一指标。")
     return Answer(text=f"{unit}各年报告统计表:\n" + "\n".join(lines) + "\n" + "".join(notes), found=True,
                   citations=[row_citation(f.report_id, row) for f in figures for row in f.rows], question=query.text,
                   series=_series(figures, absent, corpus))

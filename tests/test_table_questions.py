@@ -104,8 +104,18 @@ def test_a_row_answers_only_when_it_counts_what_is_asked(bundled):
     assert cited(answer) == [("xizhu-2018", "(一)召开政府信息公开工作会议或专题会议数")]
     assert "8次" in flat
     assert "859" not in flat and "3119" not in flat
-    assert ("平潭综合实验区2015年、上海市人民政府办公厅2019年、淮安市人民政府2024年的统计表中没有这一项" in flat
-            and "平潭综合实验区地方税务局2013年的报告没有统计表" in flat), "the silent reports are named, not skipped"
+    assert ("平潭综合实验区2015年、上海市人民政府办公厅2019年、淮安市人民政府2024年的统计表中没有找到这一项" in flat
+            and "平潭综合实验区地方税务局2013年的报告中没有找到统计表" in flat), "the silent reports are named, not skipped"
+
+
+def test_each_report_states_the_total_of_the_cells_it_lists_where_all_are_filled(bundled):
+    answer, flat = ask(bundled, "不予公开的有几件?")
+    assert "淮安市人民政府2024年:(三)不予公开合计178件" in flat
+    assert "2+31+5+6+8+12+9+105" in flat
+    assert "不能相加得出(三)不予公开合计" in flat  # shanghai's reasons are blank: no total, never 0
+    answer, flat = ask(bundled, "行政诉讼有几起?")
+    assert "淮安市人民政府2024年:行政诉讼合计46件" in flat
+    assert "不能相加得出行政诉讼合计" in flat
 
 
 # --- a trend reads one measure -------------------------------------------------------------------------
