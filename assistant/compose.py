@@ -194,8 +194,9 @@ class ExtractiveComposer:
                         key=lambda rid: (self.corpus.reports[rid].year or 0, rid))
         if not others:
             return ""
-        with_table = [self.corpus.report_name(rid) for rid in others if self.corpus.reports[rid].table_rows]
-        without = [self.corpus.report_name(rid) for rid in others if not self.corpus.reports[rid].table_rows]
+        with_table, without = [], []
+        for rid in others:
+            (with_table if self.corpus.reports[rid].table_rows else without).append(self.corpus.report_name(rid))
         said = ([f"{'、'.join(with_table)}的统计表中没有找到这一项"] if with_table else []) + (
             [f"{'、'.join(without)}的报告中没有找到统计表"] if without else [])
         return ";".join(said) + "。"

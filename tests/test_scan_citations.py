@@ -256,12 +256,17 @@ def app(tmp_path_factory, report, embeddings):
     yield from serving(data_dir)
 
 
+def asked_in_chat(browser, app, question: str):
+    """The chat page at desktop size, and its first turn once answered."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    open_chat(page, app.url)
+    ask_in_page(page, question)
+    return page, Turn(page, 0).wait_done()
+
+
 def test_the_panel_shows_the_scanned_page_with_the_row_outlined(app):
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        open_chat(page, app.url)
-        ask_in_page(page, "行政复议结果维持的有几件?")
-        turn = Turn(page, 0).wait_done()
+        page, turn = asked_in_chat(browser, app, "行政复议结果维持的有几件?")
         scanned = turn.sources.filter(has_text="扫描件第 3 页")
         expect(scanned.first).to_be_visible()
         scanned.first.click()
@@ -280,10 +285,7 @@ def test_the_panel_shows_the_scanned_page_with_the_row_outlined(app):
 
 def test_the_panel_outlines_a_quote_from_the_scanned_page(app):
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        open_chat(page, app.url)
-        ask_in_page(page, "存在哪些主要问题?")
-        turn = Turn(page, 0).wait_done()
+        page, turn = asked_in_chat(browser, app, "存在哪些主要问题?")
         turn.sources.filter(has_text=PROBLEMS).first.click()
         panel = page.locator("#source-panel")
         expect(panel.locator("figure.scan-page img")).to_have_attribute("src", f"reports/{REPORT_ID}/page/3.png")

@@ -8,13 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from assistant.service import AssistantService
-from tests.conftest import components_with, run_cli, settings_for
+from tests.conftest import components_with, settings_for
 from tests.trend_reports import MULTI, later_year, xizhu_years
-from tests.web_helpers import OUTPUT, ask, ask_in_page, chromium, indexed_copy, open_chat, serving
+from tests.web_helpers import OUTPUT, SIZES, ask, ask_in_page, chromium, open_chat, serving_copy, sized_context
 
 QUESTION = "西翥街道这几年的行政复议数量是怎么变化的?"
 CHART_NAME = "行政复议数量 2018–2021 年折线图"
-SIZES = {"desktop": (1280, 900), "phone": (375, 800)}
 # Each drawn point, gap and year label of the chart as (year or value, centre x, centre y) on the page.
 CHART_JS = """(figure) => {
   const centre = (el) => { const r = el.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; };
@@ -36,10 +35,7 @@ CHART_JS = """(figure) => {
 def app(tmp_path_factory, cli_data_dir):
     """The example (2018) and 西翥 2019-2021 indexed through `python -m index add`; 2020's 行政复议 总计 is blank."""
     folder = tmp_path_factory.mktemp("trend-chart")
-    data_dir = indexed_copy(cli_data_dir, folder / "data")
-    added = run_cli(["-m", "index", "add", *map(str, xizhu_years(folder)[1:])], data_dir)
-    assert added.returncode == 0, added.stderr
-    yield from serving(data_dir)
+    yield from serving_copy(cli_data_dir, folder / "data", *xizhu_years(folder)[1:])
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +47,7 @@ def browser():
 @pytest.mark.parametrize("size", list(SIZES))
 def test_a_trend_is_a_line_chart_with_the_blank_year_as_a_labelled_gap(app, browser, size):
     width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=size == "phone",
-                                  has_touch=size == "phone")
+    context = sized_context(browser, size)
     page = context.new_page()
     try:
         open_chat(page, app.url)

@@ -11,15 +11,14 @@ import urllib.request
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.conftest import EXAMPLE, run_cli
-from tests.web_helpers import (OUTPUT, Turn, ask_in_page, get, indexed_copy, launch_chromium, login_cookie,
-                               open_chat, serving)
+from tests.conftest import EXAMPLE
+from tests.web_helpers import (OUTPUT, SIZES, Turn, ask_in_page, get, launch_chromium, login_cookie, open_chat,
+                               serving_copy, sized_context)
 
 SECOND_UNIT = "团结街道办事处"
 QUESTIONS = ["微博发了多少条?", "行政诉讼有几起?", "那行政复议呢?", "政府网站公开了多少条信息?", "2019年有什么工作计划?",
              "今天天气怎么样?", "比较各报告的行政复议数量", "收到多少件依申请公开?", "联系电话是多少?",
              "主动公开了多少条信息?"]
-SIZES = {"desktop": (1280, 900), "phone": (375, 800)}
 # What must never be drawn over anything else, and what must stay usable below the conversation.
 LAYOUT_JS = """() => {
   const box = (selector) => {
@@ -65,10 +64,7 @@ def _second_report(tmp_path):
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, cli_data_dir):
     folder = tmp_path_factory.mktemp("web-conversation")
-    data_dir = indexed_copy(cli_data_dir, folder / "data")
-    added = run_cli(["-m", "index", "add", str(_second_report(folder))], data_dir)
-    assert added.returncode == 0, added.stderr
-    yield from serving(data_dir)
+    yield from serving_copy(cli_data_dir, folder / "data", _second_report(folder))
 
 
 @pytest.fixture(scope="module")
@@ -116,8 +112,7 @@ def check_layout(page: Page, size: str, turns: int, widths: set) -> None:
 @pytest.mark.parametrize("size", list(SIZES))
 def test_ten_turns_stay_in_order_and_in_view(app, browser, size):
     width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=size == "phone",
-                                  has_touch=size == "phone")
+    context = sized_context(browser, size)
     page = context.new_page()
     widths: set[int] = set()
     try:

@@ -105,9 +105,15 @@ def serving(data_dir: Path):
         running.stop()
 
 
-def serving_copy(index: Path, target: Path):
-    """`serving` over a copy of a built index."""
-    yield from serving(indexed_copy(index, target))
+def serving_copy(index: Path, target: Path, *added: Path):
+    """`serving` over a copy of a built index, with `added` report files imported by `python -m index add`."""
+    from tests.conftest import run_cli
+
+    data_dir = indexed_copy(index, target)
+    if added:
+        result = run_cli(["-m", "index", "add", *map(str, added)], data_dir)
+        assert result.returncode == 0, result.stderr
+    yield from serving(data_dir)
 
 
 def get(url: str, timeout: float = 10, headers: dict | None = None) -> tuple[int, str]:
@@ -166,6 +172,16 @@ def login_cookie(app: AppProcess, password: str = STAFF_PASSWORD) -> str | None:
 
 def launch_chromium(playwright, *extra_args: str):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args])
+
+
+SIZES = {"desktop": (1280, 900), "phone": (375, 800)}  # the viewports a person reads the chat at
+
+
+def sized_context(browser, size: str):
+    """A browser context at one of SIZES; a phone's is mobile and touch, as a phone's browser is."""
+    width, height = SIZES[size]
+    phone = size == "phone"
+    return browser.new_context(viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone)
 
 
 @contextmanager
