@@ -20,8 +20,6 @@ _FEWEST = re.compile(r"最少|最低|更少")
 
 
 def compare_answer(query: Query, corpus: Corpus, rows: list[RowMatch]) -> Answer:
-    if query.addends:
-        return sum_answer(query, corpus)
     best = {f.report_id: f for f in figures_per_report(rows, query.text)}
     if not best:
         return Answer(text="报告中未提及相关内容。所比较的报告统计表中没有找到这一指标。", found=False, question=query.text)

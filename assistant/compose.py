@@ -9,7 +9,7 @@ import re
 
 from assistant.about_report import about_report_answer, asks_about_report
 from assistant.answer import Answer, Citation, row_citation, section_citation
-from assistant.compare import compare_answer
+from assistant.compare import compare_answer, sum_answer
 from assistant.corpus import Corpus
 from assistant.claims import figures_in
 from assistant.evidence import (Evidence, Sentence, asks_about_report_itself, asks_future, asks_where_published,
@@ -73,6 +73,8 @@ class ExtractiveComposer:
         if query.parts:
             return self._parts_answer(query)
         if query.compare:
+            if query.addends:
+                return sum_answer(query, self.corpus)
             if is_trend(query, self.corpus):
                 return trend_answer(query, self.corpus, evidence.rows)
             return compare_answer(query, self.corpus, evidence.rows)

@@ -24,7 +24,7 @@ _TREND = re.compile(r"历年|近几年|近年|这几年|逐年|每年|各年|趋
 def is_trend(query: Query, corpus: Corpus) -> bool:
     """A comparison over two or more years of one unit's reports."""
     reports = [corpus.reports[rid] for rid in query.report_ids]
-    return (query.compare and not query.addends and bool(_TREND.search(query.text))
+    return (query.compare and bool(_TREND.search(query.text))
             and len({r.unit for r in reports}) == 1
             and len({r.year for r in reports if r.year}) >= 2)
 
