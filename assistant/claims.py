@@ -88,6 +88,12 @@ def comparable(unit: str, other: str) -> bool:
     return not unit or not other or kind(unit) == kind(other)
 
 
+def answers_measure(asked: str, unit: str) -> bool:
+    """A figure in `unit` answers a question counting in `asked`; a question's 个 is any count, of people too
+    ("专职人员几个?" is answered by "兼职人员1人")."""
+    return comparable(asked, unit) or (asked == "个" and kind(unit) == "persons")
+
+
 def in_unit(value: float, unit: str, target: str) -> float:
     """`value unit` expressed in `target` (0.5 万元 → 5000 元); same-kind count units are taken as equal."""
     base, _ = to_base_unit(value, unit)

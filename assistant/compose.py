@@ -11,7 +11,7 @@ from assistant.about_report import about_report_answer, asks_about_report
 from assistant.answer import Answer, Citation, row_citation, section_citation
 from assistant.compare import compare_answer, sum_answer
 from assistant.corpus import Corpus
-from assistant.claims import figures_in
+from assistant.claims import answers_measure, figures_in, kind
 from assistant.evidence import (Evidence, Sentence, asks_about_report_itself, asks_future, asks_where_published,
                                 continuation, earlier_items, figure_fit, is_intro, list_items, looks_ahead, names_plan,
                                 quoted_runs, source_name, topic_groups, venue_quote, whole_sentence)
@@ -29,6 +29,7 @@ EXTRA_SENTENCE_RATIO = 0.85
 MAX_EXTRA_SENTENCES = 2
 MAX_LISTED_CANDIDATES = 8
 INTRO_MARGIN = 0.15  # coverage a section's sentence may lack against the introduction's list of titles
+MONEY_COVERAGE = 0.6  # share of the question's weight a clause stating an amount of money must contain
 REFUSAL = "报告中未提及相关内容。"
 _NONE = re.compile(r"无|没有|暂无|尚无|未发生|未收到")
 
@@ -80,6 +81,8 @@ class ExtractiveComposer:
             return compare_answer(query, self.corpus, evidence.rows)
         if asks_where_published(query.text):
             return self._where_published(query, evidence.sentences)
+        if query.contact is not None:
+            return self._contact_answer(query, evidence.sentences)
         relevant = self._relevant(query, evidence.sentences)
         best_sentence = relevant[0] if relevant else None
         if (query.quantity or query.existence) and evidence.rows:
@@ -119,6 +122,26 @@ class ExtractiveComposer:
             lines.append(f"{'、'.join(silent)}报告中未提及在哪里公布。")
         return Answer(text="\n".join(lines), found=True, citations=citations, question=query.text)
 
+    def _contact_answer(self, query: Query, sentences: list[Sentence]) -> Answer:
+        """Each report in scope answers with its sentences that hold the detail asked ("联系电话:68406611"), best
+        first; a report that holds none is said not to give it, never answered with a count about the same words
+        ("电话咨询3200人次"). Holding the value is what makes a sentence relevant: "咨询电话是多少?" is answered by
+        "联系电话:68406611", which does not say 咨询."""
+        kind = query.contact
+        holding = [s for s in sentences if kind.value.search(whole_sentence(self.corpus, s, s.text))]
+        answered = dict.fromkeys(s.report_id for s in holding)
+        lines, citations = [], []
+        for rid in answered:
+            answer = self._report_narrative(query, [s for s in holding if s.report_id == rid])
+            lines.append(answer.text)
+            citations += answer.citations
+        silent = [self.corpus.report_name(rid) for rid in query.report_ids if rid not in answered]
+        if not lines:
+            return Answer(text=f"报告中未提及{kind.name}。", found=False, question=query.text)
+        if silent:
+            lines.append(f"{'、'.join(silent)}的报告中未提及{kind.name}。")
+        return Answer(text="\n".join(lines), found=True, citations=citations, question=query.text)
+
     def _source(self, report_id: str) -> str:
         """How an answer names the report it quotes: by its unit and year when the index holds several."""
         return f"{self.corpus.report_name(report_id)}报告" if len(self.corpus.reports) > 1 else "报告"
@@ -136,7 +159,7 @@ class ExtractiveComposer:
         for match in rows:
             best_per_report.setdefault(match.report_id, match)
         if len(best_per_report) > 1:
-            return self._per_report_answer(query, list(best_per_report.values()), rows)
+            return self._per_report_answer(query, list(best_per_report.values()), rows, sentences)
         # Cells of one row that the question does not tell apart (行政诉讼 / 未经复议直接起诉 / 总计 and
         # 行政诉讼 / 复议后起诉 / 总计): each is stated and cited, in table order, none picked at random; when
         # they split one column group, their sum is that group's total (行政诉讼 has no 总计 cell of its own).
@@ -168,11 +191,12 @@ class ExtractiveComposer:
                 citations.append(section_citation(said[0].report_id, said[0].heading, said[0].text, report))
                 parts.append(f"{source_name(said[0].heading)}写道:“{said[0].text}”")
         lead = f"{self.corpus.report_name(report_id)}报告:" if len(self.corpus.reports) > 1 else ""
-        silent = self._without_row(query, {report_id})
+        silent, told = self._without_row(query, {report_id}, sentences)
         return Answer(text=lead + "".join(parts) + (f"\n{silent}" if silent else ""), found=True,
-                      citations=citations, question=query.text)
+                      citations=citations + told, question=query.text)
 
-    def _per_report_answer(self, query: Query, matches: list[RowMatch], rows: list[RowMatch]) -> Answer:
+    def _per_report_answer(self, query: Query, matches: list[RowMatch], rows: list[RowMatch],
+                           sentences: list[Sentence]) -> Answer:
         """Several reports in scope: each report's own figures, in year order, never one number mixed from two."""
         matches = sorted(matches, key=lambda m: (self.corpus.reports[m.report_id].year or 0, m.report_id))
         stated, lines = [], []
@@ -185,28 +209,47 @@ class ExtractiveComposer:
             total = row_group_total(cells) if match.in_group else total_of(cells) if len(cells) > 1 else None
             if total is not None:
                 lines.append(f"- {name}:{total.sentence()}")
-        silent = self._without_row(query, {m.report_id for m in matches})
+        silent, told = self._without_row(query, {m.report_id for m in matches}, sentences)
         return Answer(text="各报告统计表分别为:\n" + "\n".join(lines) + (f"\n{silent}" if silent else ""),
-                      found=True, citations=[row_citation(m.report_id, m.row) for m in stated], question=query.text)
+                      found=True, citations=[row_citation(m.report_id, m.row) for m in stated] + told,
+                      question=query.text)
 
-    def _without_row(self, query: Query, answered: set[str]) -> str:
-        """The reports in scope that no row answers, named: said nothing of, they would read as zero, and given
-        the nearest other cell, as a wrong answer."""
+    def _without_row(self, query: Query, answered: set[str],
+                     sentences: list[Sentence]) -> tuple[str, list[Citation]]:
+        """The reports in scope that no row answers: each one's own narrative answer where its text states it
+        ("全年收取…信息处理费 3940 元" in a report whose table counts no money), the rest named: said nothing of,
+        they would read as zero, and given the nearest other cell, as a wrong answer."""
         others = sorted((rid for rid in query.report_ids if rid not in answered),
                         key=lambda rid: (self.corpus.reports[rid].year or 0, rid))
-        if not others:
-            return ""
-        with_table, without = [], []
+        told, citations, with_table, without = [], [], [], []
         for rid in others:
-            (with_table if self.corpus.reports[rid].table_rows else without).append(self.corpus.report_name(rid))
+            own = [s for s in sentences if s.report_id == rid]
+            narrative = self._report_narrative(query, own) if self._figure_says_all(query, own) else None
+            if narrative is not None:
+                told.append(narrative.text)
+                citations += narrative.citations
+            else:
+                (with_table if self.corpus.reports[rid].table_rows else without).append(self.corpus.report_name(rid))
         said = ([f"{'、'.join(with_table)}的统计表中没有找到这一项"] if with_table else []) + (
             [f"{'、'.join(without)}的报告中没有找到统计表"] if without else [])
-        return ";".join(said) + "。"
+        return "\n".join(told + ([";".join(said) + "。"] if said else [])), citations
 
     def _same_kind(self, query: Query, best: Sentence, other: Sentence) -> bool:
         """A plan question answered from the plan section takes no sentence that mentions 计划 elsewhere."""
         year = self.corpus.reports[best.report_id].year
         return not (asks_future(query.text) and names_plan(best.heading, year) and not names_plan(other.heading, year))
+
+    def _figure_says_all(self, query: Query, sentences: list[Sentence]) -> bool:
+        """A report whose table has no row for the question answers from its text only with a figure whose own clause
+        says what is asked, in the asked measure: "我局收到…行政复议0件" does not answer 收到多少申请, nor "微博粉丝突破
+        770万" 微博发了多少条. All the question's words, except for an amount of money asked for, which is said in
+        few ways: most of them ("全年收取…信息处理费 3940 元" answers 收取信息处理费多少钱)."""
+        def says(figure) -> bool:
+            money = kind(query.unit) == kind(figure.unit) == "money"
+            return (answers_measure(query.unit, figure.unit)
+                    and self.corpus.coverage(query.groups, figure.clause) >= (MONEY_COVERAGE if money else 1))
+
+        return any(says(f) for s in sentences for f in figures_in(s.text))
 
     def _states_amount(self, query: Query, sentences: list[Sentence]) -> bool:
         """A count question is answered by a figure about what it asks, a value such as a phone number,
@@ -260,7 +303,9 @@ class ExtractiveComposer:
             if figures:
                 lead = max(figures, key=lambda f: (self.corpus.coverage(query.groups, f.clause),
                                                    figure_fit(self.corpus, query, f)))
-                if self.corpus.coverage(query.groups, lead.clause) > 0:
+                # Said first only when its own words say all that is asked: "我局收到…行政复议0件" is no answer
+                # to 收到多少申请, though it says 收到.
+                if self.corpus.coverage(query.groups, lead.clause) >= 1:
                     text = f"{lead.clause}。" + text
         report = self.corpus.reports[best.report_id]
         citations = [section_citation(best.report_id, headings[p], quote, report)

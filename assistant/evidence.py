@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.claims import Figure, comparable, figures_in
+from assistant.claims import Figure, answers_measure, figures_in
 from assistant.corpus import Corpus
 from assistant.keywords import is_year, tokenize
 from assistant.lookup import RowMatch
@@ -98,7 +98,7 @@ def rank_sentences(query: Query, corpus: Corpus, hits: list[Hit]) -> list[Senten
     answerable question from an unanswerable one with this model."""
     sentences: list[Sentence] = []
     section_hits = [h for h in hits if h.chunk.kind == "section"][:TOP_CHUNKS]
-    about_report = asks_about_report_itself(query.text)
+    about_report = asks_about_report_itself(query.text) or query.contact is not None
     if about_report:
         section_hits += intro_hits(corpus, query.report_ids, section_hits)
     future = asks_future(query.text)
@@ -251,7 +251,7 @@ def source_name(heading: str) -> str:
 def figure_fit(corpus: Corpus, query: Query, figure: Figure) -> float:
     """How well a figure answers a count question: its own words say what is asked, and little else
     ("2015年主动公开政府信息2949条" rather than "主动公开政府采购项目信息188条"), in the asked measure word."""
-    if query.unit and not comparable(query.unit, figure.unit):
+    if not answers_measure(query.unit, figure.unit):
         return 0.0
     own = f"{figure.before}{figure.text}"
     said = [(t,) for t in tokenize(figure.before) if not is_year(t)]

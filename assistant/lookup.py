@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.claims import kind
 from assistant.corpus import Corpus, IndexedRow
 from assistant.keywords import affirms
 from assistant.query import Query
@@ -27,6 +28,7 @@ LEAF_BONUS = 0.08  # the question names the cell's own column ("商业企业")
 TOTAL_BONUS = 0.05  # no column named: the row's 总计 column stands for the whole row
 TOTAL_COLUMN = "总计"
 UNIT_BONUS = 0.08
+MONEY = kind("元")  # what 元 and 万元 both count
 MAX_GROUP_LABEL_SHARE = 0.25  # of the question, by a row's own label, for the row to stand for its group only
 _SAME_UNIT = {  # a measure word a question counts in → the table units that count the same thing
     "次": ("次",), "人次": ("人次",), "人": ("人", "人次"), "名": ("人", "人次"), "位": ("人",),
@@ -71,6 +73,8 @@ def lookup_rows(query: Query, corpus: Corpus, hits: list[Hit]) -> list[RowMatch]
         row = cell.row
         if cell.report_id not in scope or (not row.unit and row.is_blank):
             continue  # a group heading, not an indicator
+        if not same_kind(row.unit, query.unit):
+            continue
         indexed, coverage, score = fitting[cell.signature]
         similarity = dense.get((cell.report_id, cell.position), 0.0)
         matches.append(RowMatch(cell.report_id, cell.position, row, coverage,
@@ -184,6 +188,13 @@ def unit_fit(unit: str, asked: str) -> float:
     if unit in _SAME_UNIT.get(asked, (asked,)):
         return UNIT_BONUS
     return -UNIT_BONUS if asked in _SAME_UNIT else 0.0
+
+
+def same_kind(unit: str, asked: str) -> bool:
+    """An amount of money is answered by a row in money only, a count by a row that counts: "收了多少费用" is
+    not "申请人逾期未按收费通知要求缴纳费用…" (6 件), which counts applications. A row or question without a
+    unit fits either."""
+    return not unit or not asked or (kind(unit) == MONEY) == (kind(asked) == MONEY)
 
 
 def counts_what_is_asked(label: str, groups: list[tuple[str, ...]]) -> bool:

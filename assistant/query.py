@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import jieba
 
+from assistant.contact import ContactKind, contact_asked
 from assistant.corpus import Corpus
 from assistant.keywords import GLOSSARY, STOP_WORDS, concepts, is_year, query_terms
 from assistant.parts import split_parts, split_sum
@@ -20,12 +21,18 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年度?|(?!\d))")  # "2018年"
 # The measure word a count question asks in ("几次" → 次): of otherwise equal rows, the one counted in it.
 _UNIT_ASKED = re.compile(r"(?:几|多少)\s*(?:个\s*(?=人))?(人次|万元|元|钱|次|件|起|条|篇|名|位|人|个|项|场|家)")
 _MONEY = {"钱": "元"}  # "花了多少钱" asks an amount of money
+# An amount of money asked without a measure word ("收了多少费用", "收费金额是多少", "How much was charged in
+# fees?"): it is asked in 元, so that no count (申请人逾期未缴纳费用的申请, 6 件) answers it.
+_AMOUNT_ASKED = re.compile(r"金额|多少[\u4e00-\u9fff]{0,4}?(?:费|经费|资金|支出|开支)|(?:费|经费|资金|支出|开支)(?:用)?"
+                           r"(?:是|为|有|共|一共|总共|合计)?多少|how much\b.*\b(?:fees?|charg\w*|costs?|spen[dt]|money|"
+                           r"paid|budget|funding)\b|\b(?:fees?|costs?|money|budget|funding)\b.*\bhow much\b", re.I)
 _COMPARE = re.compile(r"对比|比较|相比|相较|排名|排行|最多|最少|最高|最低|哪个单位|哪个部门|哪家|哪一年|哪年|变化|增减|"
                       r"更多|更少|多了|少了|增加了|减少了|相差|差多少|差距|谁(?=[^。?!]*?[更多少高低大小])|历年|近几年|近年|这几年|逐年|每年|各年|趋势|"
                       r"哪(?:个|一个|些)(?:街道|单位|部门|区|县|镇|乡|市|局|机关|政府)")
 # A unit named in a question ("青岚区", "西翥街道办事处"): when no indexed report has it, the question is
 # about a report that is not there, not about words to look for.
 _UNIT_NAME = re.compile(r"(?P<place>[\u4e00-\u9fff]{2,12})(?P<kind>街道办事处|街道办|街道|人民政府|镇|乡|区|县|局)")
+_JOINED = re.compile(r"[和与及跟、]")
 _QUESTION_WORDS = re.compile(r"哪|什么|几|多少|各|每|本|该|这|那|全")
 MIN_PLACE_CHARS = 2
 # Words of a question that say how it counts or acts ("发了多少条"): a follow-up that names a new
@@ -48,8 +55,9 @@ class Query:
     existence: bool = False
     compare: bool = False  # a comparison across the reports in scope
     missing_scope: str = ""  # e.g. "2025年" when the question names a year no indexed report has
-    unit: str = ""  # measure word of a count question ("次" for "开了几次"), "" when it names none
+    unit: str = ""  # measure word of a count question ("次" for "开了几次"), 元 for an amount, "" when it names none
     candidates: list[str] = field(default_factory=list)  # reports the question may mean, when it must ask
+    contact: ContactKind | None = None  # the contact detail asked for ("联系电话是多少?"): a value, not a count
     parts: list["Query"] = field(default_factory=list)  # the parts of a question that asks several things
     # The measures a question adds up ("复议和诉讼一共多少件"), each read per report from the tables like a
     # comparison's figure (so `compare` is set too), and summed in each report only where all are filled.
@@ -121,10 +129,17 @@ def unindexed_unit(question: str, corpus: Corpus) -> str:
         place = _place_name(match.group("place"))
         name = place + match.group("kind")
         if (len(place) < MIN_PLACE_CHARS or _QUESTION_WORDS.search(place) or corpus.known(place)
-                or corpus.is_scope(name) or corpus.is_scope(place)):
+                or corpus.is_scope(name) or corpus.is_scope(place) or _joins_units(match.group(0), corpus)):
             continue
         return name
     return ""
+
+
+def _joins_units(text: str, corpus: Corpus) -> bool:
+    """"西翥街道和平潭综合实验区" is two indexed units joined by 和, not one unit named 和平…区: every piece
+    between the joining words names an indexed unit ("和平区" alone still names a unit of its own)."""
+    pieces = _JOINED.split(text)
+    return len(pieces) > 1 and all(corpus.named_units(piece) for piece in pieces)
 
 
 def _place_name(text: str) -> str:
@@ -156,10 +171,17 @@ def prepare(question: str, history: list[tuple[str, str]], corpus: Corpus, repor
     if addends:
         query.addends, query.compare, query.quantity = addends, True, True
         return query
-    pieces = split_parts(text)
+    pieces = follow_on(split_parts(text), corpus)
     if len(pieces) > 1 and not missing and not query.compare:
         query.parts = [analyse(piece, *_part_scope(piece, report_ids, corpus, report_id), corpus) for piece in pieces]
     return query
+
+
+def follow_on(pieces: list[str], corpus: Corpus) -> list[str]:
+    """"专职人员几个?兼职呢?": a part that only names a new subject is read against the part before it, as a
+    follow-up turn is read against the previous question ("兼职 几个"), so it keeps what is counted."""
+    return pieces[:1] + [rewrite_follow_up(piece, [(previous, "")], corpus)
+                         for previous, piece in zip(pieces, pieces[1:])]
 
 
 def _addends(text: str, query: Query, corpus: Corpus) -> list[Query]:
@@ -193,11 +215,20 @@ def analyse(text: str, report_ids: list[str], missing: str, corpus: Corpus) -> Q
     groups = concepts(_COMPARE.sub(" ", content) if compare else content, corpus.is_scope, corpus.known)
     scoping = set(scope_years(text, corpus))
     groups += [(f"{y}年",) for y in sorted({int(y) for y in _YEAR.findall(text)} - scoping)]
-    unit = _UNIT_ASKED.search(text)
+    unit = unit_asked(text)
+    contact = None if unit else contact_asked(text)
     candidates: list[str] = []
     if not compare and len(report_ids) > MAX_REPORTS_PER_ANSWER:
         report_ids, candidates = [], report_ids  # too many to answer one by one: ask which is meant
     return Query(text=text, terms=terms, groups=groups, report_ids=report_ids,
-                 quantity=compare or bool(_QUANTITY.search(text)), existence=bool(_EXISTENCE.search(text)),
-                 compare=compare, missing_scope=missing, candidates=candidates,
-                 unit=_MONEY.get(unit.group(1), unit.group(1)) if unit else "")
+                 quantity=compare or (contact is None and bool(_QUANTITY.search(text))),
+                 existence=bool(_EXISTENCE.search(text)), compare=compare, missing_scope=missing,
+                 candidates=candidates, unit=unit, contact=contact)
+
+
+def unit_asked(text: str) -> str:
+    """The measure word a question counts in ("几次" → 次), 元 for an amount of money, "" when it names none."""
+    unit = _UNIT_ASKED.search(text)
+    if unit:
+        return _MONEY.get(unit.group(1), unit.group(1))
+    return "元" if _AMOUNT_ASKED.search(text) else ""

