@@ -597,12 +597,3 @@ def ocr_image(data: bytes, warnings: list[str] | None = None) -> list[str]:
     """Canonical lines of one page image (.png/.jpg)."""
     return layout_lines([read_page(load_image(data))], warnings)
 
-
-def ocr_images(images: list[bytes], progress: Progress | None = None, warnings: list[str] | None = None) -> list[str]:
-    """Canonical lines of a report photographed or scanned page by page, pages in order."""
-    layouts = []
-    for done, data in enumerate(images, start=1):
-        layouts.append(read_page(load_image(data), number=done))
-        if progress:
-            progress(done, len(images))
-    return layout_lines(layouts, warnings)
