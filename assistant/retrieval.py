@@ -25,17 +25,6 @@ class Hit:
     fused: float = 0.0
 
 
-def chroma_filter(report_ids: list[str], kind: str | None = None) -> dict | None:
-    clauses = []
-    if report_ids:
-        clauses.append({"report": report_ids[0]} if len(report_ids) == 1 else {"report": {"$in": report_ids}})
-    if kind:
-        clauses.append({"kind": kind})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
 class HybridRetriever(BaseRetriever):
     """A LangChain retriever; `search` is the typed entry the answering chain uses."""
 
@@ -48,7 +37,7 @@ class HybridRetriever(BaseRetriever):
     def search(self, text: str, terms: list[str], report_ids: list[str]) -> list[Hit]:
         hits: dict[str, Hit] = {}
         vector = self.embeddings.embed_query(text)
-        dense = self.vectors.search(vector, self.k, chroma_filter(report_ids))
+        dense = self.vectors.search(vector, self.k, report_ids)
         for rank, (doc, similarity) in enumerate(dense):
             chunk = self.corpus.chunk(doc.metadata.get("report", ""), doc.metadata.get("chunk_id", ""))
             if chunk is None:
