@@ -129,18 +129,14 @@ class ExtractiveComposer:
         "联系电话:68406611", which does not say 咨询."""
         kind = query.contact
         holding = [s for s in sentences if kind.value.search(whole_sentence(self.corpus, s, s.text))]
-        answered = dict.fromkeys(s.report_id for s in holding)
-        lines, citations = [], []
-        for rid in answered:
-            answer = self._report_narrative(query, [s for s in holding if s.report_id == rid])
-            lines.append(answer.text)
-            citations += answer.citations
-        silent = [self.corpus.report_name(rid) for rid in query.report_ids if rid not in answered]
-        if not lines:
+        if not holding:
             return Answer(text=f"报告中未提及{kind.name}。", found=False, question=query.text)
+        answer = self._narrative_answer(query, holding)
+        answered = {s.report_id for s in holding}
+        silent = [self.corpus.report_name(rid) for rid in query.report_ids if rid not in answered]
         if silent:
-            lines.append(f"{'、'.join(silent)}的报告中未提及{kind.name}。")
-        return Answer(text="\n".join(lines), found=True, citations=citations, question=query.text)
+            answer.text += f"\n{'、'.join(silent)}的报告中未提及{kind.name}。"
+        return answer
 
     def _source(self, report_id: str) -> str:
         """How an answer names the report it quotes: by its unit and year when the index holds several."""

@@ -123,8 +123,7 @@ def _sibling_signatures(query: Query, corpus: Corpus, fitting: dict[int, tuple[I
     (a, a_coverage, _), (b, b_coverage, _) = fitting[best], fitting[other]
     if _unnamed_columns(a.signature, b.signature, query.text):
         return True
-    (table, parents, label, columns), (b_table, b_parents, b_label, b_columns) = a.signature, b.signature
-    return ((table, parents, columns) == (b_table, b_parents, b_columns) and label != b_label
+    return (_one_group(a.signature, b.signature)
             and asks_group(query, corpus, a, a_coverage) and asks_group(query, corpus, b, b_coverage))
 
 
@@ -216,13 +215,13 @@ def _unnamed_sibling(best: RowMatch, other: RowMatch, question: str) -> bool:
     if other.report_id != best.report_id:
         return False
     return _unnamed_columns(signature(best.row), signature(other.row), question) or (
-        best.in_group and other.in_group and _same_group(best.row, other.row))
+        best.in_group and other.in_group and _one_group(signature(best.row), signature(other.row)))
 
 
-def _same_group(a: TableRow, b: TableRow) -> bool:
+def _one_group(a: Signature, b: Signature) -> bool:
     """Two rows under one parent, in one column: (三)不予公开 > 1.属于国家秘密 / 总计 and > 2.… / 总计."""
-    return (a.table == b.table and a.parents == b.parents and a.columns == b.columns and a.label != b.label
-            and bool(a.parents))
+    (table, parents, label, columns), (b_table, b_parents, b_label, b_columns) = a, b
+    return bool(parents) and (table, parents, columns) == (b_table, b_parents, b_columns) and label != b_label
 
 
 def _unnamed_columns(a: Signature, b: Signature, question: str) -> bool:

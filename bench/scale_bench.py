@@ -125,9 +125,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[int(share * (len(ordered) - 1))]
 
 
-def _memory_mb(field: str) -> int:
-    """VmRSS (resident now) or VmHWM (resident at its peak) of this process, in MB."""
-    status = Path("/proc/self/status").read_text()
+def _memory_mb(field: str, pid: int | str = "self") -> int:
+    """VmRSS (resident now) or VmHWM (resident at its peak) of a process (this one by default), in MB."""
+    status = Path(f"/proc/{pid}/status").read_text()
     return int(status.split(f"{field}:")[1].split()[0]) // 1024
 
 
@@ -282,8 +282,7 @@ def app(args: argparse.Namespace, workdir: Path) -> None:
             started = time.perf_counter()
             ask(process.url, question)
             times.append((time.perf_counter() - started) * 1000)
-        status = Path(f"/proc/{process.process.pid}/status").read_text()
-        resident, peak = (int(status.split(f"{field}:")[1].split()[0]) // 1024 for field in ("VmRSS", "VmHWM"))
+        resident, peak = (_memory_mb(field, process.process.pid) for field in ("VmRSS", "VmHWM"))
         print(f"app.py over the index: first answer through the web API {first:.1f} s after it started; resident "
               f"memory after {len(times)} API answers {resident} MB (peak {peak} MB); their latency over HTTP: p50 "
               f"{statistics.median(times):.1f} ms, p95 {percentile(times, 0.95):.1f} ms")
